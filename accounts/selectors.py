@@ -1,0 +1,22 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from .models import Membership, Organization
+
+
+def membership_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")
+
+
+def membership_get(*, user: AbstractBaseUser, organization_id: int | None = None, account_id=None):
+    """The user's membership in one organization, or None when the user is not a member of it."""
+    memberships = membership_list(user=user)
+    if organization_id is not None:
+        return memberships.filter(organization_id=organization_id).first()
+    if account_id is not None:
+        return memberships.filter(organization__account_id=account_id).first()
+    return memberships.first()
+
+
+def organization_get_by_account_id(*, account_id: int) -> Organization | None:
+    return Organization.objects.filter(account_id=account_id).first()

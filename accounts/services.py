@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from iqm_portal.exceptions import ApplicationError
+
+from .models import Membership, Organization, Role
+from .selectors import membership_get
+
+SESSION_ORGANIZATION_KEY = "current_organization_id"
+
+
+def organization_create(*, account_id: int, name: str, accepts_transmissions: bool = True) -> Organization:
+    if Organization.objects.filter(account_id=account_id).exists():
+        raise ApplicationError(
+            f"An organization with ID {account_id} already exists.", code="duplicate_account_id"
+        )
+    return Organization.objects.create(
+        account_id=account_id, name=name, accepts_transmissions=accepts_transmissions
+    )
+
+
+def membership_grant(*, user, organization: Organization, role: str = Role.VIEWER) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, organization: Organization, role: str = Role.VIEWER, **fields
+):
+    user = get_user_model().objects.create_user(username=username, password=password, **fields)
+    membership_grant(user=user, organization=organization, role=role)
+    return user
+
+
+def current_organization_switch(*, request, organization_id: int) -> Membership:
+    """Make one of the user's organizations the one the session works in."""
+    membership = membership_get(user=request.user, organization_id=organization_id)
+    if membership is None:
+        raise ApplicationError("You are not a member of that organization.", code="not_a_member", status=403)
+    request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+    return membership

@@ -1,0 +1,192 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Organization
+from campaigns.models import (
+    BudgetType,
+    Campaign,
+    CampaignStatus,
+    CampaignType,
+    InsertionOrder,
+    InsertionOrderStatus,
+)
+from campaigns.selectors import campaign_list
+from iqm_portal.exceptions import ApplicationError
+
+from .targeting import CampaignTargetingResult, campaign_targeting_update
+
+
+def _check_dates(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise ApplicationError("The end date must be on or after the start date.", field="end_date")
+
+
+def insertion_order_create(
+    *,
+    organization: Organization,
+    name: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    budget_type: str = BudgetType.BUDGET,
+    budget_total: Decimal,
+    time_zone: str = "America/New_York",
+) -> InsertionOrder:
+    _check_dates(start_date, end_date)
+    return InsertionOrder.objects.create(
+        organization=organization,
+        name=name.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        budget_type=budget_type,
+        budget_total=budget_total,
+        time_zone=time_zone,
+    )
+
+
+_IO_EDITABLE = {"name", "start_date", "end_date", "budget_total", "time_zone", "status"}
+
+
+@transaction.atomic
+def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> InsertionOrder:
+    if "budget_type" in changes and changes["budget_type"] != insertion_order.budget_type:
+        raise ApplicationError(
+            "The budget type of an insertion order is fixed when it is created.", field="budget_type"
+        )
+    changes.pop("budget_type", None)
+    unknown = set(changes) - _IO_EDITABLE
+    if unknown:
+        raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    for name, value in changes.items():
+        setattr(insertion_order, name, value.strip() if name == "name" else value)
+    _check_dates(insertion_order.start_date, insertion_order.end_date)
+    outside = insertion_order.campaigns.exclude(
+        start_date__gte=insertion_order.start_date, end_date__lte=insertion_order.end_date
+    ).count()
+    if outside:
+        raise ApplicationError(
+            f"{outside} campaign(s) of this insertion order run outside these dates; change them first.",
+            field="start_date",
+        )
+    insertion_order.save()
+    return insertion_order
+
+
+def insertion_order_delete(*, insertion_order: InsertionOrder) -> int:
+    """Delete the IO and its campaigns; returns how many campaigns went with it."""
+    with transaction.atomic():
+        campaigns = insertion_order.campaigns.count()
+        insertion_order.delete()
+    return campaigns
+
+
+def _check_campaign_dates(io: InsertionOrder, start: dt.date, end: dt.date) -> None:
+    _check_dates(start, end)
+    if start < io.start_date or end > io.end_date:
+        raise ApplicationError(
+            f"A campaign runs within its insertion order's dates ({io.start_date:%b %d, %Y} – "
+            f"{io.end_date:%b %d, %Y}).",
+            field="start_date" if start < io.start_date else "end_date",
+        )
+
+
+def campaign_name_available(*, organization: Organization, name: str, exclude_id: int | None = None) -> bool:
+    campaigns = campaign_list(organization=organization).filter(name__iexact=name.strip())
+    if exclude_id is not None:
+        campaigns = campaigns.exclude(pk=exclude_id)
+    return not campaigns.exists()
+
+
+def _check_name(organization: Organization, name: str, exclude_id: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ApplicationError("Give the campaign a name.", field="name")
+    if not campaign_name_available(organization=organization, name=name, exclude_id=exclude_id):
+        raise ApplicationError(
+            f"A campaign named “{name}” already exists in this organization; choose another name.",
+            code="duplicate_campaign_name",
+            field="name",
+        )
+    return name
+
+
+def campaign_create(
+    *,
+    organization: Organization,
+    insertion_order: InsertionOrder,
+    name: str,
+    campaign_type: str = CampaignType.ADVANCED,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    daily_budget: Decimal | None = None,
+    total_budget: Decimal | None = None,
+    max_bid: Decimal | None = None,
+    allowlist: list[int] | None = None,
+) -> tuple[Campaign, CampaignTargetingResult | None]:
+    """Create a Draft campaign in the IO, optionally with audiences on its Allowlist.
+
+    The dates default to the IO's. Targeting goes through the targeting service, so its rules apply.
+    """
+    if insertion_order.organization_id != organization.pk:
+        raise ApplicationError("No such insertion order in this organization.", code="not_found", status=404)
+    if insertion_order.status != InsertionOrderStatus.ACTIVE:
+        raise ApplicationError(
+            "Campaigns can only be added to an active insertion order.", field="insertion_order"
+        )
+    start_date = start_date or max(insertion_order.start_date, dt.date.today())
+    start_date = min(start_date, insertion_order.end_date)
+    end_date = end_date or insertion_order.end_date
+    _check_campaign_dates(insertion_order, start_date, end_date)
+    with transaction.atomic():
+        name = _check_name(organization, name)
+        try:
+            with transaction.atomic():
+                campaign = Campaign.objects.create(
+                    organization=organization,
+                    insertion_order=insertion_order,
+                    name=name,
+                    campaign_type=campaign_type,
+                    status=CampaignStatus.DRAFT,
+                    start_date=start_date,
+                    end_date=end_date,
+                    daily_budget=daily_budget,
+                    total_budget=total_budget,
+                    max_bid=max_bid,
+                )
+        except IntegrityError as error:
+            # Two requests raced for one name: the unique constraint decided, say so like the check above.
+            raise ApplicationError(
+                f"A campaign named “{name}” already exists in this organization; choose another name.",
+                code="duplicate_campaign_name",
+                field="name",
+            ) from error
+        targeting = None
+        if allowlist:
+            [targeting] = campaign_targeting_update(
+                organization=organization, campaign_ids=[campaign.pk], allowlist=allowlist
+            )
+    return campaign, targeting
+
+
+_CAMPAIGN_EDITABLE = {"name", "status", "start_date", "end_date", "daily_budget", "total_budget", "max_bid"}
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
+    if "campaign_type" in changes and changes.pop("campaign_type") != campaign.campaign_type:
+        raise ApplicationError("A campaign's type is fixed when it is created.", field="campaign_type")
+    unknown = set(changes) - _CAMPAIGN_EDITABLE
+    if unknown:
+        raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        changes["name"] = _check_name(campaign.organization, changes["name"], exclude_id=campaign.pk)
+    for name, value in changes.items():
+        setattr(campaign, name, value)
+    _check_campaign_dates(campaign.insertion_order, campaign.start_date, campaign.end_date)
+    campaign.save()
+    return campaign
+
+
+def campaign_delete(*, campaign: Campaign) -> None:
+    campaign.delete()

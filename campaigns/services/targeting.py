@@ -1,0 +1,255 @@
+"""The one place where audiences are put on, or taken off, campaigns' Allowlists and Blocklists.
+
+Every page, API endpoint and task that changes targeting calls :func:`campaign_targeting_update`, so IQM's
+targeting rules (DESIGN.md › Targeting rules) hold whichever way a change arrives. A request may touch one
+campaign or many (all of an insertion order's); the result says, per campaign, what was applied, what was
+already so, and what was refused and why. Refusing one pair never blocks the others.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import Organization
+from audiences.models import Audience, AudienceStatus
+from audiences.selectors import audience_list
+from campaigns.models import TARGETABLE_CAMPAIGN_STATUSES, Campaign, CampaignAudience, TargetingList
+from campaigns.selectors import campaign_list
+from iqm_portal.exceptions import ApplicationError
+
+
+@dataclass(frozen=True)
+class TargetingChange:
+    audience_id: int
+    audience_name: str
+    list_type: str
+    action: str  # "added" or "removed"
+
+
+@dataclass(frozen=True)
+class TargetingRefusal:
+    audience_id: int | None
+    code: str
+    reason: str
+    list_type: str | None = None
+
+
+@dataclass
+class CampaignTargetingResult:
+    campaign_id: int
+    campaign_name: str | None
+    applied: list[TargetingChange] = field(default_factory=list)
+    unchanged: list[TargetingChange] = field(default_factory=list)
+    refused: list[TargetingRefusal] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in ids))
+
+
+def _campaign_refusal(campaign: Campaign) -> tuple[str, str] | None:
+    """Why this campaign cannot receive audiences, or None when it can."""
+    if not campaign.takes_audiences:
+        return (
+            "pg_campaign",
+            "PG campaigns take no audience targeting: the deal's inventory defines who is reached.",
+        )
+    if campaign.status not in TARGETABLE_CAMPAIGN_STATUSES:
+        return (
+            "campaign_not_editable",
+            f"The campaign is {campaign.get_status_display()}; only Draft, Pending, Running or Paused "
+            "campaigns can receive audiences.",
+        )
+    return None
+
+
+def _audience_refusal(audience: Audience) -> tuple[str, str] | None:
+    if audience.is_targetable:
+        return None
+    reason = (
+        f"The audience is {audience.get_status_display()}; only Ready or Processing audiences can be added."
+    )
+    if audience.status == AudienceStatus.FAILED and audience.status_reason:
+        reason += f" It failed: {audience.status_reason}"
+    return "audience_not_targetable", reason
+
+
+@transaction.atomic
+def campaign_targeting_update(
+    *,
+    organization: Organization,
+    campaign_ids: Iterable[int] = (),
+    insertion_order_ids: Iterable[int] = (),
+    allowlist: Sequence[int] = (),
+    blocklist: Sequence[int] = (),
+    remove: Sequence[int] = (),
+) -> list[CampaignTargetingResult]:
+    """Apply one targeting change to each named campaign (and to every campaign of each named IO).
+
+    Removals run first, so removing an audience and adding it to the other list in one call moves it.
+    Runs in a constant number of queries whatever the number of campaigns.
+    """
+    campaign_ids = _unique(campaign_ids)
+    insertion_order_ids = _unique(insertion_order_ids)
+    allowlist, blocklist, remove = _unique(allowlist), _unique(blocklist), _unique(remove)
+    if not campaign_ids and not insertion_order_ids:
+        raise ApplicationError("Choose at least one campaign or insertion order.", code="no_campaigns")
+    if not (allowlist or blocklist or remove):
+        raise ApplicationError("Choose at least one audience to add or remove.", code="no_audiences")
+
+    # Lock the campaigns in id order, the same order every caller uses, so two requests cannot deadlock
+    # and cannot together push a campaign past the audience limit.
+    campaigns_by_id = {
+        c.pk: c
+        for c in campaign_list(organization=organization)
+        .filter(Q(pk__in=campaign_ids) | Q(insertion_order_id__in=insertion_order_ids))
+        .select_for_update()
+        .order_by("pk")
+    }
+    locked_ids = list(campaigns_by_id)
+    audiences = {
+        a.pk: a
+        for a in audience_list(organization=organization).filter(pk__in=allowlist + blocklist + remove)
+    }
+    existing: dict[int, dict[int, CampaignAudience]] = {cid: {} for cid in campaigns_by_id}
+    for target in CampaignAudience.objects.filter(campaign_id__in=campaigns_by_id):
+        existing[target.campaign_id][target.audience_id] = target
+
+    in_both = set(allowlist) & set(blocklist)
+    additions = [(aid, TargetingList.ALLOWLIST) for aid in allowlist] + [
+        (aid, TargetingList.BLOCKLIST) for aid in blocklist
+    ]
+    limit = settings.MAX_AUDIENCES_PER_CAMPAIGN
+
+    results: list[CampaignTargetingResult] = []
+    to_delete: list[int] = []
+    to_create: list[CampaignAudience] = []
+
+    named = set(campaign_ids)
+    for cid in campaign_ids + [c for c in locked_ids if c not in named]:
+        campaign = campaigns_by_id.get(cid)
+        if campaign is None:
+            results.append(
+                CampaignTargetingResult(
+                    campaign_id=cid,
+                    campaign_name=None,
+                    refused=[
+                        TargetingRefusal(
+                            None, "campaign_not_found", f"No campaign with ID {cid} in this organization."
+                        )
+                    ],
+                )
+            )
+            continue
+        result = CampaignTargetingResult(campaign_id=cid, campaign_name=campaign.name)
+        results.append(result)
+        current = existing[cid]
+
+        # Taking an audience off is always allowed, whatever the campaign's status: otherwise an audience on
+        # an expired campaign could never be freed for deletion.
+        for aid in remove:
+            target = current.pop(aid, None)
+            if target is None:
+                if aid not in audiences:
+                    result.refused.append(_not_found(aid))
+                continue
+            to_delete.append(target.pk)
+            result.applied.append(TargetingChange(aid, audiences[aid].name, target.list_type, "removed"))
+
+        if not additions:
+            continue
+        campaign_refusal = _campaign_refusal(campaign)
+        for aid, list_type in additions:
+            audience = audiences.get(aid)
+            if audience is None:
+                result.refused.append(_not_found(aid, list_type))
+                continue
+            if aid in in_both:
+                result.refused.append(
+                    TargetingRefusal(
+                        aid,
+                        "conflicting_lists",
+                        f"“{audience.name}” cannot be on both the Allowlist and the Blocklist; choose one.",
+                        list_type,
+                    )
+                )
+                continue
+            already = current.get(aid)
+            if already is not None and already.list_type == list_type:
+                result.unchanged.append(TargetingChange(aid, audience.name, list_type, "already_present"))
+                continue
+            if already is not None:
+                other = TargetingList(already.list_type).label
+                result.refused.append(
+                    TargetingRefusal(
+                        aid,
+                        "on_other_list",
+                        f"“{audience.name}” is on this campaign's {other}; remove it there first, "
+                        "an audience is never on both lists.",
+                        list_type,
+                    )
+                )
+                continue
+            refusal = campaign_refusal or _audience_refusal(audience)
+            if refusal is None and len(current) >= limit:
+                refusal = (
+                    "audience_limit",
+                    f"A campaign takes at most {limit} audiences; this one has {len(current)} already.",
+                )
+            if refusal is not None:
+                result.refused.append(TargetingRefusal(aid, refusal[0], refusal[1], list_type))
+                continue
+            target = CampaignAudience(campaign=campaign, audience=audience, list_type=list_type)
+            current[aid] = target
+            to_create.append(target)
+            result.applied.append(TargetingChange(aid, audience.name, list_type, "added"))
+
+    if to_delete:
+        CampaignAudience.objects.filter(pk__in=to_delete).delete()
+    if to_create:
+        CampaignAudience.objects.bulk_create(to_create)
+    return results
+
+
+def _not_found(audience_id: int, list_type: str | None = None) -> TargetingRefusal:
+    return TargetingRefusal(
+        audience_id,
+        "audience_not_found",
+        f"No audience with ID {audience_id} in this organization.",
+        list_type,
+    )
+
+
+def campaign_targeting_set(
+    *, organization: Organization, campaign_id: int, allowlist: Sequence[int], blocklist: Sequence[int]
+) -> CampaignTargetingResult:
+    """Make one campaign's lists exactly these (what a Save on the campaign's Audience section means)."""
+    current = dict(
+        CampaignAudience.objects.filter(
+            campaign_id=campaign_id, campaign__organization=organization
+        ).values_list("audience_id", "list_type")
+    )
+    wanted = {aid: TargetingList.ALLOWLIST for aid in _unique(allowlist)}
+    for aid in _unique(blocklist):
+        # Named on both lists: keep it out of the diff's removals and let the service refuse the pair.
+        wanted.setdefault(aid, TargetingList.BLOCKLIST)
+    remove = [aid for aid, list_type in current.items() if wanted.get(aid) != list_type]
+    add_allow = [aid for aid in _unique(allowlist) if current.get(aid) != TargetingList.ALLOWLIST]
+    add_block = [aid for aid in _unique(blocklist) if current.get(aid) != TargetingList.BLOCKLIST]
+    if not (remove or add_allow or add_block):
+        return CampaignTargetingResult(campaign_id=campaign_id, campaign_name=None)
+    [result] = campaign_targeting_update(
+        organization=organization,
+        campaign_ids=[campaign_id],
+        allowlist=add_allow,
+        blocklist=add_block,
+        remove=remove,
+    )
+    return result

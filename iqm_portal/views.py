@@ -1,0 +1,62 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """The process answers: nothing else is checked, so a slow database never restarts the web process."""
+    return JsonResponse({"status": "ok"})
+
+
+def _database_ok() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means not ready; say which kind
+        return type(error).__name__
+    return None
+
+
+def _broker_ok() -> str | None:
+    broker = Connection(
+        settings.CELERY_BROKER_URL,
+        transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+        connect_timeout=2,
+    )
+    try:
+        with broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    except Exception as error:
+        return type(error).__name__
+    return None
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Ready to serve: the database and the Celery broker answer. A 503 names what does not."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    failing = {name: reason for name, reason in checks.items() if reason}
+    if failing:
+        logger.warning("readiness check failed: %s", failing)
+        return JsonResponse(
+            {"status": "unavailable", "failing": sorted(failing), "reasons": failing}, status=503
+        )
+    return JsonResponse({"status": "ok", "checks": {name: "ok" for name in checks}})
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return redirect(settings.LOGIN_URL)
