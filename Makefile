@@ -10,7 +10,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-0123456789 \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) CELERY_BROKER_URL=$(REDIS_URL) \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true
+	DJANGO_ALLOW_ASYNC_UNSAFE=true L2_RATE_LIMIT=100000/minute
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
 .PHONY: run test bench lint format clean chromium

@@ -125,3 +125,12 @@ class AudienceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.audience} v{self.number}"
+
+
+class LongVoterId(models.Model):
+    """A LALVOTERID too long for an inline integer key; its key is minus this row's id."""
+
+    voter_id = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.voter_id

@@ -1,9 +1,12 @@
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from iqm_portal.exceptions import ApplicationError
 
-from .models import Audience, AudienceSource
+from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
+from .voter_store import VersionWriter, analyze_version, discard_version_rows
 
 
 def audience_update(*, audience: Audience, name: str | None = None, notes: str | None = None) -> Audience:
@@ -83,3 +86,101 @@ def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audien
         duplicated_from=audience,
         refreshed_at=audience.refreshed_at,
     )
+
+
+# --- Versions: how loaded member sets become, and stop being, an audience's members -----------------------
+
+
+def segment_audience_get_or_create(*, organization, segment_name: str, origin: dict) -> tuple[Audience, bool]:
+    """The Segmented audience L2 feeds for this segment; the first transmission creates it, Processing."""
+    identity = {"organization": organization, "source": AudienceSource.L2, "l2_segment_name": segment_name}
+    audience = Audience.objects.filter(**identity).first()
+    if audience is not None:
+        return audience, False
+    try:
+        with transaction.atomic():
+            return Audience.objects.create(
+                **identity,
+                name=segment_name[:255],
+                audience_type=AudienceType.SEGMENTED,
+                status=AudienceStatus.PROCESSING,
+                **origin,
+            ), True
+    except IntegrityError:  # another transmission of the same new segment created it first
+        return Audience.objects.get(**identity), False
+
+
+def audience_version_start(
+    *, audience: Audience, source_created_at=None, received_at=None
+) -> AudienceVersion:
+    """A new, still invisible version; the caller holds the audience's load lock, so numbers cannot collide."""
+    last = audience.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return AudienceVersion.objects.create(
+        audience=audience, number=last + 1, source_created_at=source_created_at, received_at=received_at
+    )
+
+
+def audience_version_activate(
+    *, version: AudienceVersion, writer: VersionWriter, figures: dict, origin: dict
+) -> Audience:
+    """Switch the audience to this version: one short transaction, after which every reader sees it.
+
+    Campaigns reference the audience, not a version, so they follow the switch with no change of their own.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        audience = Audience.objects.select_for_update().get(pk=version.audience_id)
+        writer.attach()
+        for name, value in figures.items():
+            setattr(version, name, value)
+        version.state = VersionState.READY
+        version.activated_at = now
+        version.save()
+        audience.current_version = version
+        audience.voter_count = version.voter_count
+        audience.household_count = version.household_count
+        audience.status = AudienceStatus.READY
+        audience.status_reason = ""
+        audience.refreshed_at = now
+        for name, value in origin.items():
+            setattr(audience, name, value)
+        audience.save()
+    analyze_version(version.pk)
+    return audience
+
+
+def audience_version_discard(*, version: AudienceVersion) -> None:
+    """Throw away a version that never became current (a failed or interrupted load)."""
+    discard_version_rows(version.pk)
+    version.delete()
+
+
+def audience_load_failed(*, audience: Audience, reason: str) -> None:
+    """A load failed. An audience with members keeps them, and stays Ready; a new one becomes Failed."""
+    updated = Audience.objects.filter(pk=audience.pk, current_version__isnull=True).update(
+        status=AudienceStatus.FAILED, status_reason=reason, updated_at=timezone.now()
+    )
+    if updated:
+        audience.status, audience.status_reason = AudienceStatus.FAILED, reason
+
+
+def audience_versions_prune(*, keep: int | None = None) -> int:
+    """Drop the members of versions older than the current one and the ``keep - 1`` before it.
+
+    A version that any audience (a duplicate, say) still has as its current one is kept. The version row
+    stays, with its figures, for the history; only its members go. Returns how many versions were pruned.
+    """
+    keep = keep or settings.AUDIENCE_VERSIONS_KEPT
+    in_use = set(Audience.objects.exclude(current_version=None).values_list("current_version_id", flat=True))
+    pruned = 0
+    ready = AudienceVersion.objects.filter(state=VersionState.READY).order_by("audience_id", "-number")
+    kept_per_audience: dict[int, int] = {}
+    for version in ready.only("id", "audience_id", "number"):
+        kept = kept_per_audience.get(version.audience_id, 0)
+        if kept < keep or version.pk in in_use:
+            kept_per_audience[version.audience_id] = kept + 1
+            continue
+        discard_version_rows(version.pk)
+        AudienceVersion.objects.filter(pk=version.pk).update(state=VersionState.DISCARDED)
+        pruned += 1
+    return pruned

@@ -124,7 +124,8 @@ else:
 # object storage (see README) through STORAGE_BACKEND and the django-storages variables.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+# Uploads spool here, beside MEDIA_ROOT, so storing a received file is a rename, not a copy.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or str(VAR_DIR / "spool")
 STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
 STORAGE_OPTIONS: dict = {}
 if STORAGE_BACKEND == "storages.backends.s3.S3Storage":
@@ -212,18 +213,28 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # Celery's file-system transport: a real queue between processes of one machine, with nothing to
     # install. Producer and consumer share one folder.
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # Longer than the longest task, or Redis would hand an unacknowledged ingest to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600, "socket_connect_timeout": 3}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task never waits long for a broker that is down: what it queued is swept up
+# later (see l2_ingest.services.transmissions_requeue_stalled).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -240,7 +251,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "l2-requeue-stalled-transmissions": {"task": "l2_ingest.requeue_stalled", "schedule": 60.0},
+    "audiences-prune-old-versions": {"task": "audiences.prune_versions", "schedule": 15 * 60.0},
+    "l2-delete-old-failed-files": {"task": "l2_ingest.delete_old_files", "schedule": 6 * 3600.0},
+}
 
 # --- Domain settings ------------------------------------------------------------------------------------
 
@@ -252,6 +267,10 @@ L2_MAX_REJECTED_SHARE = 0.05
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
 L2_HEARTBEAT_SECONDS = env_int("L2_HEARTBEAT_SECONDS", 5)
 AUDIENCE_VERSIONS_KEPT = 3
+# Members files of failed transmissions are kept this long for a retry, then deleted (voter data).
+L2_FAILED_FILE_RETENTION_DAYS = env_int("L2_FAILED_FILE_RETENTION_DAYS", 14)
+L2_SPOOL_DIR = Path(FILE_UPLOAD_TEMP_DIR)
+L2_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Logging --------------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("audiences/", include("audiences.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("api/v1/", include(api_v1)),
+    path("api/l2/v1/", include("l2_ingest.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
+from tests.servers import gunicorn_factory  # noqa: F401  (fixture)
 from tests.workers import worker_factory  # noqa: F401  (fixture)
 
 
@@ -50,8 +51,12 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path_factory):
-    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+def _file_roots(settings, tmp_path):
+    """Each test stores transmitted files, and spools bodies, in folders of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.L2_SPOOL_DIR = tmp_path / "spool"
+    settings.FILE_UPLOAD_TEMP_DIR = str(settings.L2_SPOOL_DIR)
+    settings.L2_SPOOL_DIR.mkdir()
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             membership_grant(user=user, organization=organization, role=Role.ADMIN)
             self._campaigns(organization)
 
+        self._l2_sender()
         self.stdout.write(f"Demo organization: {organization.name} (ID {organization.account_id})")
         if password:
             self.stdout.write(f"Demo login: demo / {password}")
@@ -63,6 +64,25 @@ class Command(BaseCommand):
         if password_file.exists():
             return password_file.read_text().strip()
         return None
+
+    def _l2_sender(self) -> None:
+        """A local signing secret and a synthetic universe, so the demo can send itself a universe."""
+        from l2_ingest.generator import write_export
+        from l2_ingest.models import PartnerSecret
+        from l2_ingest.services import partner_secret_create
+
+        secret_file = settings.VAR_DIR / "demo-l2-secret"
+        known = secret_file.exists() and PartnerSecret.objects.filter(
+            secret=secret_file.read_text().strip(), revoked_at=None
+        )
+        if not known:
+            _, secret = partner_secret_create(label="Demo sender (this machine)")
+            secret_file.parent.mkdir(parents=True, exist_ok=True)
+            secret_file.write_text(secret + "\n")
+            secret_file.chmod(0o600)
+        universe = settings.VAR_DIR / "demo-universe.tsv"
+        if not universe.exists():
+            write_export(universe, 5_000, seed=2026)
 
     def _campaigns(self, organization: Organization) -> None:
         today = dt.date.today()

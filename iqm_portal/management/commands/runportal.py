@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -15,6 +16,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default=os.environ.get("PORTAL_ADDR", "127.0.0.1:8000"))
+
+    def _wait_until_up(self, addr: str, processes: dict) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in processes.values()):
+                return  # the loop below reports which one stopped
+            try:
+                urllib.request.urlopen(f"http://{addr}/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.3)
+
+    def _banner(self, addr: str) -> None:
+        var = settings.VAR_DIR
+        password = (var / "demo-password").read_text().strip() if (var / "demo-password").exists() else None
+        password = os.environ.get("DEMO_PASSWORD") or password or "(set DEMO_PASSWORD)"
+        lines = [
+            "",
+            f"IQM audiences portal: http://{addr}/",
+            f"Demo login: demo / {password}   (organization 123456, Demo Campaigns)",
+            "Send the demo organization a universe, as L2 would (in another terminal):",
+            f"  L2_SECRET=$(cat {var / 'demo-l2-secret'}) {sys.executable} manage.py l2_send "
+            f"{var / 'demo-universe.tsv'} --name IQM_123456_DemoSegment --url http://{addr}/api/l2/v1/transmissions",
+            "Ctrl-C stops the web server and the worker.",
+            "",
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
     def handle(self, *args, addr: str, **options):
         python = sys.executable

@@ -1,0 +1,325 @@
+"""The worker's side of a transmission: route it, load its members into a new version, switch it in.
+
+Steps (L2_TRANSMISSION.md › What processing does): parse the name, resolve the organization, find or
+create the Segmented audience; take the audience's load lock (two transmissions of a segment never load at
+once); claim the transmission; end it ``superseded`` if a newer universe is already in force; stream the
+members file into an invisible version; then either switch the audience to it in one short transaction or
+fail without changing anything users see.
+"""
+
+import datetime as dt
+import logging
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from audiences.models import Audience, AudienceStatus, AudienceVersion, VersionState
+from audiences.services import (
+    audience_load_failed,
+    audience_version_activate,
+    audience_version_discard,
+    audience_version_start,
+    segment_audience_get_or_create,
+)
+from audiences.voter_store import VersionWriter, long_voter_keys
+
+from .members_file import MembersFileError, read_members
+from .models import Transmission, TransmissionStatus
+from .naming import UniverseNameError, parse_universe_name
+
+logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 7401  # advisory-lock class of "an audience being loaded"
+
+
+class SegmentBusy(Exception):
+    """Another transmission of the same segment is loading; try again shortly."""
+
+
+class ClaimLost(Exception):
+    """The sweeper gave this transmission to another attempt (this one looked dead)."""
+
+
+@dataclass
+class Failure(Exception):
+    code: str
+    reason: str
+
+
+@contextmanager
+def audience_load_lock(audience_id: int):
+    """Held for the whole load; released when the block ends, or by PostgreSQL if the worker dies."""
+    if connection.vendor != "postgresql":
+        yield True  # the embedded default runs one worker process: loads are already one at a time
+        return
+    key = (LOCK_NAMESPACE, audience_id % 2**31)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def _claim(transmission: Transmission) -> uuid.UUID | None:
+    """Take the transmission for this attempt, atomically; None when it is done or another attempt is alive."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.L2_STALE_AFTER_SECONDS)
+    token = uuid.uuid4()
+    claimable = Q(status=TransmissionStatus.QUEUED) | Q(
+        status=TransmissionStatus.PROCESSING, heartbeat_at__lt=stale
+    )
+    updated = Transmission.objects.filter(claimable, pk=transmission.pk).update(
+        status=TransmissionStatus.PROCESSING,
+        claim=token,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0.0,
+        attempts=F("attempts") + 1,
+    )
+    return token if updated else None
+
+
+class _Progress:
+    """Writes progress and the heartbeat; notices when the claim has passed to another attempt."""
+
+    def __init__(self, transmission_id, token):
+        self.transmission_id, self.token = transmission_id, token
+        self.last = 0.0
+
+    def __call__(self, fraction: float, force: bool = False) -> None:
+        now = timezone.now().timestamp()
+        if not force and now - self.last < settings.L2_HEARTBEAT_SECONDS / 5:
+            return
+        self.last = now
+        updated = Transmission.objects.filter(pk=self.transmission_id, claim=self.token).update(
+            progress=round(min(fraction, 1.0) * 0.95, 4), heartbeat_at=timezone.now()
+        )
+        if not updated:
+            raise ClaimLost()
+
+
+def _superseded_by(transmission: Transmission, audience: Audience) -> AudienceVersion | None:
+    current = audience.current_version
+    if current is None:
+        return None
+    if transmission.date_created and current.source_created_at:
+        older = transmission.date_created < current.source_created_at
+    else:
+        older = current.received_at is not None and transmission.received_at < current.received_at
+    return current if older else None
+
+
+def _finish(transmission: Transmission, token, status: str, **fields) -> bool:
+    """Record the end of the attempt, if it still holds the claim."""
+    return bool(
+        Transmission.objects.filter(pk=transmission.pk, claim=token).update(
+            status=status, finished_at=timezone.now(), heartbeat_at=timezone.now(), **fields
+        )
+    )
+
+
+def _origin(transmission: Transmission) -> dict:
+    return {
+        "l2_universe_id": transmission.universe_id,
+        "l2_customer_id": transmission.customer_id,
+        "l2_sender": transmission.username,
+        "l2_app_id": transmission.app_id,
+    }
+
+
+def transmission_process(transmission_id) -> str:
+    """Process one transmission; returns what happened (for logs and tests). Safe to call again."""
+    transmission = Transmission.objects.select_related("organization").filter(pk=transmission_id).first()
+    if transmission is None or transmission.is_final:
+        return "nothing to do"
+    try:
+        name = parse_universe_name(transmission.universe_name)
+    except UniverseNameError as error:  # accepted under older rules: fail it, never loop on it
+        token = _claim(transmission)
+        if token:
+            _finish(
+                transmission,
+                token,
+                TransmissionStatus.FAILED,
+                failure_code=error.code,
+                failure_reason=str(error),
+            )
+        return "failed"
+    organization = transmission.organization
+    if not organization.accepts_transmissions:
+        token = _claim(transmission)
+        if token:
+            _finish(
+                transmission,
+                token,
+                TransmissionStatus.FAILED,
+                failure_code="account_not_accepting",
+                failure_reason="The organization stopped accepting L2 universes before this one was loaded.",
+            )
+        return "failed"
+    audience, _ = segment_audience_get_or_create(
+        organization=organization, segment_name=name.segment_name, origin=_origin(transmission)
+    )
+    Transmission.objects.filter(pk=transmission.pk).update(audience=audience)
+
+    with audience_load_lock(audience.pk) as acquired:
+        if not acquired:
+            raise SegmentBusy()
+        token = _claim(transmission)
+        if token is None:
+            return "claimed elsewhere"
+        transmission.refresh_from_db()
+        audience.refresh_from_db()
+        logger.info(
+            "transmission %s: processing for audience %s (attempt %s)",
+            transmission.pk,
+            audience.pk,
+            transmission.attempts,
+        )
+        newer = _superseded_by(transmission, audience)
+        if newer is not None:
+            _finish(
+                transmission,
+                token,
+                TransmissionStatus.SUPERSEDED,
+                progress=1.0,
+                failure_reason=f"A newer universe (version {newer.number}) is already in force.",
+            )
+            _delete_file(transmission)
+            logger.info("transmission %s: superseded by version %s", transmission.pk, newer.pk)
+            return "superseded"
+        _discard_unfinished_versions(transmission)
+        return _load(transmission, audience, token)
+
+
+def _discard_unfinished_versions(transmission: Transmission) -> None:
+    """A previous attempt that died mid-load left an invisible version behind: throw it away."""
+    if transmission.version_id is not None:
+        version = AudienceVersion.objects.filter(
+            pk=transmission.version_id, state=VersionState.LOADING
+        ).first()
+        if version is not None:
+            audience_version_discard(version=version)
+
+
+def _load(transmission: Transmission, audience: Audience, token) -> str:
+    version = audience_version_start(
+        audience=audience, source_created_at=transmission.date_created, received_at=transmission.received_at
+    )
+    Transmission.objects.filter(pk=transmission.pk).update(version=version)
+    if audience.current_version_id is None:
+        # A new audience, or one whose earlier loads failed: it is Processing again while this one loads.
+        Audience.objects.filter(pk=audience.pk).update(status=AudienceStatus.PROCESSING, status_reason="")
+    writer = VersionWriter(version.pk)
+    progress = _Progress(transmission.pk, token)
+    result = None
+    try:
+        writer.begin()
+        with default_storage.open(transmission.members_file, "rb") as stored:
+            result = read_members(
+                getattr(stored, "file", stored),
+                sink=writer.append,
+                resolve_long_ids=long_voter_keys,
+                on_progress=progress,
+                total_bytes=transmission.members_bytes,
+                reference_date=(transmission.date_created or transmission.received_at).date(),
+            )
+        _check_thresholds(result)
+        writer.finish()
+    except (MembersFileError, Failure) as error:
+        writer.abort()
+        version.delete()
+        return _fail(transmission, audience, token, error, result)
+    except BaseException:
+        writer.abort()
+        version.delete()
+        raise
+    counts = {
+        "rows_read": result.rows_read,
+        "voters_accepted": result.voters,
+        "duplicates": result.duplicates,
+        "rows_rejected": result.rows_rejected,
+        "households": result.households,
+        "errors": result.errors,
+    }
+    progress(1.0, force=True)  # the last check that this attempt still holds the claim
+    audience_version_activate(
+        version=version,
+        writer=writer,
+        figures={
+            "voter_count": result.voters,
+            "household_count": result.households,
+            "rows_read": result.rows_read,
+            "duplicates": result.duplicates,
+            "rows_rejected": result.rows_rejected,
+            "stats": result.stats,
+        },
+        origin=_origin(transmission),
+    )
+    _finish(transmission, token, TransmissionStatus.SUCCEEDED, progress=1.0, **counts)
+    _delete_file(transmission)
+    logger.info(
+        "transmission %s: audience %s now at version %s with %s voters (%s duplicates, %s rows rejected)",
+        transmission.pk,
+        audience.pk,
+        version.number,
+        result.voters,
+        result.duplicates,
+        result.rows_rejected,
+    )
+    return "succeeded"
+
+
+def _check_thresholds(result) -> None:
+    if result.voters == 0:
+        rejected = (
+            f" ({result.rows_rejected:,} of {result.rows_read:,} rows rejected)"
+            if result.rows_rejected
+            else ""
+        )
+        raise Failure(
+            "no_valid_voters", f"No valid LALVOTERID remains in the file{rejected}; nothing was loaded."
+        )
+    share = settings.L2_MAX_REJECTED_SHARE
+    if result.rows_rejected > share * result.rows_read:
+        raise Failure(
+            "too_many_rejected_rows",
+            f"{result.rows_rejected:,} of {result.rows_read:,} rows were rejected "
+            f"({result.rows_rejected / result.rows_read:.1%}), over the {share:.0%} allowed; see the first errors "
+            "for line numbers and reasons.",
+        )
+
+
+def _fail(transmission, audience, token, error, result) -> str:
+    code = error.code
+    reason = error.reason
+    fields = {"failure_code": code, "failure_reason": reason}
+    if result is not None:
+        fields.update(
+            rows_read=result.rows_read,
+            voters_accepted=result.voters,
+            duplicates=result.duplicates,
+            rows_rejected=result.rows_rejected,
+            errors=result.errors,
+        )
+    _finish(transmission, token, TransmissionStatus.FAILED, **fields)
+    audience_load_failed(audience=audience, reason=reason)
+    logger.warning("transmission %s: failed (%s)", transmission.pk, code)
+    return "failed"
+
+
+def _delete_file(transmission: Transmission) -> None:
+    """Loaded or superseded: the voters' file is no longer needed, and is not kept."""
+    if transmission.members_file:
+        default_storage.delete(transmission.members_file)
+        Transmission.objects.filter(pk=transmission.pk).update(members_file="")

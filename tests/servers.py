@@ -1,0 +1,69 @@
+"""A real gunicorn serving the portal against the test database (for what only a real server does)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.workers import _database_url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_factory(transactional_db, tmp_path):
+    started: list[subprocess.Popen] = []
+
+    def start(**extra_env) -> str:
+        port = free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "FILE_UPLOAD_TEMP_DIR": str(settings.L2_SPOOL_DIR),
+            **{k: str(v) for k, v in extra_env.items()},
+        }
+        log = (tmp_path / f"gunicorn-{port}.log").open("ab")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "iqm_portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                return url
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(Path(log.name).read_text()) from None
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
