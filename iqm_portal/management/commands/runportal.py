@@ -71,11 +71,10 @@ class Command(BaseCommand):
             "worker": subprocess.Popen(worker_cmd, start_new_session=True),
             "web": subprocess.Popen(web_cmd, start_new_session=True),
         }
-        self.stdout.write(
-            self.style.SUCCESS(f"\nIQM audiences portal: http://{addr}/  (Ctrl-C stops web and worker)\n")
-        )
         exit_code = 0
         try:
+            self._wait_until_up(addr, processes)
+            self._banner(addr)
             while True:
                 for name, process in processes.items():
                     code = process.poll()
