@@ -266,6 +266,8 @@ L2_MAX_REJECTED_SHARE = 0.05
 # A transmission left queued, or processing without a heartbeat, for this long is re-queued by the sweeper.
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
 L2_HEARTBEAT_SECONDS = env_int("L2_HEARTBEAT_SECONDS", 5)
+# A transmission whose loads keep dying (a crash, an unexpected error) fails after this many attempts.
+L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3
 # Members files of failed transmissions are kept this long for a retry, then deleted (voter data).
 L2_FAILED_FILE_RETENTION_DAYS = env_int("L2_FAILED_FILE_RETENTION_DAYS", 14)

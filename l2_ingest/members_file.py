@@ -17,6 +17,7 @@ import gc
 import gzip
 import io
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -168,7 +169,9 @@ class _Figures:
         self.states: Counter = Counter()
         self.address = itemgetter(stat_indices["address"]) if "address" in stat_indices else None
         self.zip = itemgetter(stat_indices["zip"]) if "zip" in stat_indices else None
-        self.households: set[int] = set()
+        # Household hashes, 8 bytes each, counted once at the end: a set of them beside the set of voters
+        # would double the loader's peak memory.
+        self.households = array("q")
 
     def add(self, voter_ids: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[int] = ()) -> None:
         if keys and min(keys) >> DIGIT_BITS == max(keys) >> DIGIT_BITS:
@@ -183,7 +186,7 @@ class _Figures:
             addresses = map(str.upper, map(str.strip, map(self.address, rows)))
             zips = map(str.strip, map(self.zip, rows)) if self.zip else repeat("")
             # A hash is enough to count distinct households; the addresses themselves are never kept.
-            self.households.update(map(hash, filter(itemgetter(0), zip(addresses, zips, strict=False))))
+            self.households.extend(map(hash, filter(itemgetter(0), zip(addresses, zips, strict=False))))
 
     def _split_combos(self) -> dict[str, Counter]:
         split = {name: Counter() for name in self.combined}
@@ -212,7 +215,8 @@ class _Figures:
             stats["county"] = top + ([[f"Other counties ({len(counties) - len(top)})", rest]] if rest else [])
         if "district" in c:
             stats["congressional_district"] = _districts(c["district"])
-        households = len(self.households) if self.address is not None else None
+        households = len(set(self.households)) if self.address is not None else None
+        self.households = array("q")
         return stats, households
 
 
@@ -390,6 +394,7 @@ class _Loader:
             self.sink(self.pending)
             self.pending = []
         self.result.voters = len(self.seen) + len(self.long_ids)
+        self.seen = set()  # done with it: free it before the households are counted
 
 
 _MAX_INLINE = 5 + MAX_DIGITS

@@ -180,6 +180,19 @@ def transmission_process(transmission_id) -> str:
             return "claimed elsewhere"
         transmission.refresh_from_db()
         audience.refresh_from_db()
+        if transmission.attempts > settings.L2_MAX_ATTEMPTS:
+            _discard_unfinished_versions(transmission)
+            return _fail(
+                transmission,
+                audience,
+                token,
+                Failure(
+                    "too_many_attempts",
+                    f"The load was interrupted {settings.L2_MAX_ATTEMPTS} times; it is not tried again. "
+                    "Ops can retry it from the admin site once the cause is fixed.",
+                ),
+                None,
+            )
         logger.info(
             "transmission %s: processing for audience %s (attempt %s)",
             transmission.pk,

@@ -226,3 +226,13 @@ def test_pruning_keeps_the_current_and_two_previous_versions(org_a):
     assert states[versions[0]] == VersionState.DISCARDED and member_count(versions[0]) == 0
     assert all(states[v] == VersionState.READY for v in versions[1:])
     assert member_count(copy.current_version_id) == 2
+
+
+def test_a_load_that_keeps_dying_fails_after_the_attempt_limit(org_a, settings):
+    settings.L2_MAX_ATTEMPTS = 3
+    transmission = stored_transmission(org_a, ids_file(5), attempts=3)
+    transmission_process(transmission.pk)
+    transmission.refresh_from_db()
+    assert transmission.status == TransmissionStatus.FAILED
+    assert transmission.failure_code == "too_many_attempts"
+    assert transmission_process(transmission.pk) == "nothing to do"

@@ -1,0 +1,28 @@
+"""``python -m bench [ingest|audiences|campaigns …]``: run the benchmarks and print their figures."""
+
+import argparse
+
+from . import ingest
+
+SUITES = {"ingest": ingest.run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "suites", nargs="*", metavar="suite", help=f"any of {', '.join(SUITES)} (default: all)"
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the L2 file (ingest)")
+    args = parser.parse_args()
+    unknown = set(args.suites) - set(SUITES)
+    if unknown:
+        parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
+    for name in args.suites or SUITES:
+        if name == "ingest":
+            SUITES[name](rows=args.rows)
+        else:
+            SUITES[name]()
+
+
+if __name__ == "__main__":
+    main()
