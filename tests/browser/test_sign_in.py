@@ -1,0 +1,24 @@
+import re
+
+from playwright.sync_api import expect
+
+
+def test_a_member_signs_in_reaches_audiences_and_finds_the_organization_id(page, sign_in, member_a, org_a):
+    sign_in(page, member_a)
+    expect(page.get_by_role("heading", name="Segmented Audience")).to_be_visible()
+    expect(page.get_by_text("No Segmented audiences yet")).to_be_visible()
+
+    page.get_by_text(member_a.username).click()
+    page.get_by_role("link", name="My Profile › Organizations").click()
+    expect(page).to_have_url(re.compile(r"/profile/organizations/$"))
+    row = page.get_by_role("row", name=re.compile("Alpha for Ohio"))
+    expect(row).to_contain_text("123456")
+
+
+def test_a_wrong_password_is_refused_with_a_message(page, member_a):
+    page.goto("/login/")
+    page.get_by_label("Username").fill(member_a.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page.get_by_label("Username")).to_have_value(member_a.username)
