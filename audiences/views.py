@@ -1,25 +1,368 @@
-from django.shortcuts import render
+"""The Audiences app: the table, its pop-ups (details, edit, delete, add to campaign, create campaign)."""
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import organization_required
+from campaigns.forms import CampaignCreateForm
+from campaigns.models import CampaignType
+from campaigns.services import campaign_create, campaign_targeting_update
+from iqm_portal.exceptions import ApplicationError
 
-from .models import AudienceType
-from .selectors import audience_list_with_usage, audience_type_counts
+from .forms import AddToCampaignForm, AudienceEditForm
+from .models import AudienceStatus, AudienceType
+from .selectors import (
+    AudienceQuery,
+    audience_active_loads,
+    audience_campaigns,
+    audience_history,
+    audience_list,
+    audience_list_with_usage,
+    audience_table,
+    audience_type_counts,
+    campaign_options,
+)
+from .services import audience_delete, audience_duplicate, audience_update
+
+PAGE_SIZES = (25, 50, 100)
+CHART_TITLES = [
+    ("party", "Party"),
+    ("gender", "Gender"),
+    ("age_band", "Age"),
+    ("state", "State"),
+    ("county", "Top counties"),
+    ("congressional_district", "Congressional district"),
+]
+
+
+def _triggers(response: HttpResponse, *, message: str = "", level: str = "success", **events) -> HttpResponse:
+    """Tell the page what happened (htmx HX-Trigger): close the pop-up, refresh the table, say something."""
+    if message:
+        events["showMessage"] = {"text": message, "level": level}
+    response["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def _audience(request, audience_id: int):
+    return get_object_or_404(audience_list(organization=request.organization), pk=audience_id)
+
+
+def _query_url(request, **changes) -> str:
+    params = request.GET.copy()
+    for name, value in changes.items():
+        if value in (None, ""):
+            params.pop(name, None)
+        else:
+            params[name] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    return f"{reverse('audiences:home')}?{params.urlencode()}" if params else reverse("audiences:home")
+
+
+def _columns(request, query: AudienceQuery) -> list[dict]:
+    """Sortable headers: the link each leads to and the aria-sort the current one carries."""
+    columns = []
+    for key, label, numeric in [
+        ("id", "ID", False),
+        ("name", "Name", False),
+        (None, "Status", False),
+        ("voters", "Voters", True),
+        ("households", "Households", True),
+        ("cpm", "Data CPM", True),
+        ("created", "Created", False),
+        ("refreshed", "Last refreshed", False),
+        ("allowlisted", "Allowlisted", True),
+        ("blocklisted", "Blocklisted", True),
+    ]:
+        column = {"label": label, "numeric": numeric, "key": key}
+        if key:
+            current = query.sort.lstrip("-") == key
+            descending = query.sort.startswith("-")
+            column["aria_sort"] = ("descending" if descending else "ascending") if current else None
+            # Names sort A→Z first; figures and dates, largest and newest first.
+            first = key if key == "name" else f"-{key}"
+            column["url"] = _query_url(request, sort=(key if descending else f"-{key}") if current else first)
+        columns.append(column)
+    return columns
+
+
+def _table_context(request) -> dict:
+    organization = request.organization
+    query = AudienceQuery.from_params(request.GET)
+    try:
+        page_size = int(request.GET.get("page_size", 50))
+    except ValueError:
+        page_size = 50
+    page_size = page_size if page_size in PAGE_SIZES else 50
+    paginator = Paginator(audience_table(organization=organization, query=query), page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    audiences = list(page.object_list)
+    loads = audience_active_loads(audience_ids=[a.pk for a in audiences])
+    for audience in audiences:
+        audience.load_progress = loads.get(audience.pk)
+    return {
+        "query": query,
+        "page": page,
+        "audiences": audiences,
+        "columns": _columns(request, query),
+        "page_size": page_size,
+        "page_sizes": PAGE_SIZES,
+        "prev_url": _query_url(request, page=page.previous_page_number()) if page.has_previous() else None,
+        "next_url": _query_url(request, page=page.next_page_number()) if page.has_next() else None,
+        "table_url": request.get_full_path(),
+        "statuses": AudienceStatus.choices,
+        "can_edit": request.membership.can_edit,
+    }
+
+
+def _home_context(request) -> dict:
+    context = _table_context(request)
+    counts = audience_type_counts(organization=request.organization)
+    selected = context["query"].audience_type
+    context["types"] = [
+        {
+            "label": label,
+            "count": counts.get(value, 0),
+            "url": _query_url(request, type=value, q="", status=""),
+            "current": value == selected,
+        }
+        for value, label in AudienceType.choices
+    ]
+    context["total"] = sum(counts.values())
+    context["all_url"] = _query_url(request, type="all", q="", status="")
+    context["title"] = f"{AudienceType(selected).label} Audience" if selected else "All Audiences"
+    return context
 
 
 @organization_required
+@require_GET
 def home(request):
-    """Audiences home: the panel of audience types with counts, and the Segmented Audience table."""
-    organization = request.organization
-    counts = audience_type_counts(organization=organization)
-    types = [
-        {"value": value, "label": label, "count": counts.get(value, 0)}
-        for value, label in AudienceType.choices
-    ]
-    audiences = audience_list_with_usage(organization=organization).filter(
-        audience_type=AudienceType.SEGMENTED
+    """Audiences home: the panel of audience types with counts, and the table of the chosen type."""
+    if request.htmx and not request.htmx.history_restore_request and request.htmx.target == "audience-table":
+        return render(request, "audiences/_table.html", {**_table_context(request), "partial": True})
+    return render(request, "audiences/home.html", _home_context(request))
+
+
+@organization_required
+@require_GET
+def row(request, audience_id: int):
+    """One table row, polled while its audience loads so the progress bar advances on its own."""
+    audience = get_object_or_404(audience_list_with_usage(organization=request.organization), pk=audience_id)
+    audience.load_progress = audience_active_loads(audience_ids=[audience.pk]).get(audience.pk)
+    return render(
+        request,
+        "audiences/_row.html",
+        {
+            "audience": audience,
+            "checked": request.GET.get("audience") == str(audience.pk),
+            "can_edit": request.membership.can_edit,
+        },
     )
+
+
+def _charts(stats: dict) -> list[dict]:
+    charts = []
+    for key, title in CHART_TITLES:
+        rows = stats.get(key)
+        if not rows:
+            continue
+        total = sum(n for _, n in rows) or 1
+        top = max(n for _, n in rows) or 1
+        charts.append(
+            {
+                "title": title,
+                "rows": [
+                    {"label": label, "count": n, "share": n / total, "width": round(100 * n / top, 1)}
+                    for label, n in rows
+                ],
+            }
+        )
+    return charts
+
+
+@organization_required
+@require_GET
+def details(request, audience_id: int):
+    """The Audience Details pop-up: figures, L2 origin, version history, campaigns, make-up charts."""
+    audience = get_object_or_404(
+        audience_list_with_usage(organization=request.organization).select_related(
+            "current_version", "duplicated_from"
+        ),
+        pk=audience_id,
+    )
+    version = audience.current_version
+    context = {
+        "audience": audience,
+        "version": version,
+        "load_progress": audience_active_loads(audience_ids=[audience.pk]).get(audience.pk),
+        "history": audience_history(audience=audience)[:50],
+        "usages": audience_campaigns(audience=audience),
+        "charts": _charts(version.stats if version else {}),
+        "can_edit": request.membership.can_edit,
+    }
+    if request.htmx:
+        return render(request, "audiences/_details.html", context)
+    # Opened from a bookmark: the table, with the pop-up open over it.
     return render(
         request,
         "audiences/home.html",
-        {"types": types, "total": sum(counts.values()), "audiences": audiences[:50]},
+        {**_home_context(request), **context, "modal": "audiences/_details.html"},
     )
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def edit(request, audience_id: int):
+    """Edit Segmented Audience: name and notes, Save or Cancel."""
+    audience = _audience(request, audience_id)
+    form = AudienceEditForm(request.POST or None, initial={"name": audience.name, "notes": audience.notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audience_update(
+                audience=audience, name=form.cleaned_data["name"], notes=form.cleaned_data["notes"]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            response = HttpResponse(status=204)
+            return _triggers(
+                response, closeModal=True, audiencesChanged=True, message=f"Saved “{audience.name}”."
+            )
+    return render(request, "audiences/_edit.html", {"audience": audience, "form": form})
+
+
+@organization_required(edit=True)
+@require_POST
+def duplicate(request, audience_id: int):
+    audience = _audience(request, audience_id)
+    try:
+        copy = audience_duplicate(audience=audience)
+    except ApplicationError as error:
+        return _triggers(HttpResponse(status=204), message=error.message, level="error")
+    response = HttpResponse(status=204)
+    return _triggers(
+        response,
+        closeModal=True,
+        audiencesChanged=True,
+        message=f"Duplicated as “{copy.name}” (ID {copy.pk}), on the same voters; L2 refreshes only the original.",
+    )
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def delete(request, audience_id: int):
+    """Delete, after a confirmation; refused, with the campaigns named, while any campaign uses it."""
+    audience = _audience(request, audience_id)
+    refusal = None
+    if request.method == "POST":
+        try:
+            audience_delete(audience=audience)
+        except ApplicationError as error:
+            refusal = error.message
+        else:
+            return _triggers(
+                HttpResponse(status=204),
+                closeModal=True,
+                audiencesChanged=True,
+                message=f"Deleted “{audience.name}”.",
+            )
+    usages = audience_campaigns(audience=audience)
+    return render(
+        request, "audiences/_delete.html", {"audience": audience, "usages": usages, "refusal": refusal}
+    )
+
+
+def _ticked(request, data: QueryDict) -> list:
+    ids = [value for value in data.getlist("audience") if value.isdigit()]
+    return list(audience_list(organization=request.organization).filter(pk__in=ids).order_by("name"))
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def add_to_campaign(request):
+    """Add the ticked audiences to campaigns' Allowlists or Blocklists; report per campaign."""
+    data = request.POST if request.method == "POST" else None
+    form = AddToCampaignForm(
+        data, organization=request.organization, initial={"audience": request.GET.getlist("audience")}
+    )
+    ticked = _ticked(request, request.POST if data else request.GET)
+    chosen = (
+        list(
+            form.fields["campaign"].queryset.filter(
+                pk__in=[v for v in (data or {}).getlist("campaign") if v.isdigit()]
+            )
+        )
+        if data
+        else []
+    )
+    if data and form.is_valid():
+        cleaned = form.cleaned_data
+        list_type = cleaned["list_type"]
+        ids = [a.pk for a in cleaned["audience"]]
+        results = campaign_targeting_update(
+            organization=request.organization,
+            campaign_ids=[c.pk for c in cleaned["campaign"]],
+            insertion_order_ids=[cleaned["insertion_order"].pk] if cleaned["insertion_order"] else [],
+            allowlist=ids if list_type == "allowlist" else [],
+            blocklist=ids if list_type == "blocklist" else [],
+        )
+        response = render(
+            request,
+            "audiences/_add_to_campaign_result.html",
+            {"results": results, "list_label": dict(form.fields["list_type"].choices)[list_type]},
+        )
+        return _triggers(response, audiencesChanged=True)
+    return render(
+        request, "audiences/_add_to_campaign.html", {"form": form, "ticked": ticked, "chosen": chosen}
+    )
+
+
+@organization_required
+@require_GET
+def campaign_choices(request):
+    """The Add To Campaign picker's options, filtered as the user types."""
+    options = campaign_options(
+        organization=request.organization, search=request.GET.get("q", "").strip()[:100]
+    )
+    return render(request, "audiences/_campaign_options.html", {"options": options})
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def create_campaign(request):
+    """Create Campaign: IO, unique name, type; the ticked audiences go on its Allowlist."""
+    data = request.POST if request.method == "POST" else None
+    ticked = _ticked(request, request.POST if data else request.GET)
+    form = CampaignCreateForm(data, organization=request.organization)
+    if data and form.is_valid():
+        if not ticked:
+            form.add_error(None, "Tick at least one audience in the table.")
+        elif form.cleaned_data["campaign_type"] == CampaignType.PG:
+            form.add_error(
+                "campaign_type",
+                "PG campaigns take no audience targeting; choose Advanced to target these audiences.",
+            )
+        else:
+            try:
+                campaign, targeting = campaign_create(
+                    organization=request.organization,
+                    insertion_order=form.cleaned_data["insertion_order"],
+                    name=form.cleaned_data["name"],
+                    campaign_type=form.cleaned_data["campaign_type"],
+                    allowlist=[a.pk for a in ticked],
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                response = render(
+                    request,
+                    "audiences/_create_campaign_result.html",
+                    {"campaign": campaign, "targeting_results": [targeting] if targeting else []},
+                )
+                return _triggers(response, audiencesChanged=True)
+    return render(request, "audiences/_create_campaign.html", {"form": form, "ticked": ticked})

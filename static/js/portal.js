@@ -1,5 +1,5 @@
-// Behaviour shared by every page: pop-up dialogs loaded by htmx, the organization switcher,
-// and a guard against leaving a form with unsaved changes.
+// Behaviour shared by every page: pop-up dialogs loaded by htmx, messages, the organization switcher,
+// row selection for bulk actions, and the searchable picker used in pop-ups.
 (function () {
   "use strict";
 
@@ -12,18 +12,42 @@
         if (opener && document.body.contains(opener)) opener.focus();
       });
       dialog.showModal();
-      const first = dialog.querySelector("[autofocus]") || dialog.querySelector("input, select, textarea, button");
+      const first = dialog.querySelector("[autofocus]") ||
+        dialog.querySelector("[aria-invalid=true]") ||
+        dialog.querySelector(".modal-body input:not([type=hidden]), .modal-body select, .modal-body textarea") ||
+        dialog.querySelector("button");
       if (first) first.focus();
     });
   }
 
+  function closeDialogs() {
+    document.querySelectorAll("dialog.modal[open]").forEach(function (d) { d.close(); });
+  }
+
+  function showMessage(text, level) {
+    const box = document.getElementById("toasts");
+    if (!box || !text) return;
+    const item = document.createElement("div");
+    item.className = "toast message message-" + (level || "success");
+    item.textContent = text;
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 6000);
+  }
+
+  // A pop-up replacing another keeps the focus return of the first one's opener.
   document.addEventListener("htmx:beforeRequest", function (event) {
     const target = event.detail.target;
-    if (target && target.id === "modal-root") opener = event.detail.elt;
+    if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) opener = event.detail.elt;
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     openDialogs(event.detail.target);
+    updateSelection();
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr.status;
+    showMessage(status === 403 ? "You are not allowed to do that." : "Something went wrong (" + status + "). Try again.", "error");
   });
 
   document.addEventListener("click", function (event) {
@@ -35,12 +59,83 @@
     }
   });
 
+  // --- Row selection: bulk actions enabled while rows are ticked. ---
+  function updateSelection() {
+    const ticked = document.querySelectorAll("input[name=audience]:checked:not([type=hidden])").length;
+    document.querySelectorAll("[data-needs-selection]").forEach(function (button) { button.disabled = ticked === 0; });
+    document.querySelectorAll("[data-selection-count]").forEach(function (label) {
+      label.textContent = ticked === 0 ? "No audience selected" : ticked + " selected";
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-select-all]")) {
+      const table = event.target.closest("table");
+      table.querySelectorAll("tbody input[name=audience]").forEach(function (box) { box.checked = event.target.checked; });
+    }
+    if (event.target.matches("input[name=audience], [data-select-all]")) updateSelection();
+  });
+
+  // --- Picker: search, choose options as chips (hidden inputs), remove them. ---
+  function pickerChoose(option) {
+    const picker = option.closest("[data-picker]");
+    const name = picker.dataset.name;
+    const chosen = picker.querySelector("[data-picker-chosen]");
+    const value = option.dataset.value;
+    if (!value || chosen.querySelector("input[value='" + value + "']")) return;
+    const chip = document.createElement("li");
+    chip.className = "chip chip-muted";
+    chip.append(option.dataset.label);
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value;
+    const remove = document.createElement("button");
+    remove.type = "button"; remove.textContent = "×"; remove.setAttribute("data-picker-remove", "");
+    remove.setAttribute("aria-label", "Remove " + option.dataset.label);
+    chip.append(input, remove);
+    chosen.appendChild(chip);
+    option.setAttribute("aria-selected", "true");
+  }
+
+  document.addEventListener("click", function (event) {
+    const option = event.target.closest("[data-picker] [role=option][data-value]");
+    if (option) { pickerChoose(option); return; }
+    const remove = event.target.closest("[data-picker-remove]");
+    if (remove) {
+      const picker = remove.closest("[data-picker]");
+      remove.closest("li").remove();
+      const search = picker && picker.querySelector("input[type=search]");
+      if (search) search.focus();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    const picker = event.target.closest("[data-picker]");
+    if (!picker) return;
+    const options = Array.from(picker.querySelectorAll("[role=option][data-value]"));
+    const index = options.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && options.length) {
+      event.preventDefault();
+      options[Math.min(index + 1, options.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && options.length) {
+      event.preventDefault();
+      if (index <= 0) picker.querySelector("input[type=search]").focus(); else options[index - 1].focus();
+    } else if (event.key === "Enter" && index >= 0) {
+      event.preventDefault();
+      pickerChoose(options[index]);
+    } else if (event.key === "Enter" && event.target.matches("input[type=search]")) {
+      event.preventDefault(); // Enter in the search box picks nothing and submits nothing
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
-    // Close every open pop-up, e.g. after a successful save (the response says HX-Trigger: closeModal).
-    document.body.addEventListener("closeModal", function () {
-      document.querySelectorAll("dialog.modal[open]").forEach(function (d) { d.close(); });
+    // The server says what happened through HX-Trigger: close the pop-up, show a message.
+    document.body.addEventListener("closeModal", closeDialogs);
+    document.body.addEventListener("showMessage", function (event) {
+      const detail = event.detail || {};
+      showMessage(detail.text || detail.value, detail.level);
     });
     openDialogs(document);
+    updateSelection();
     document.querySelectorAll("[data-org-switch] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 def test_a_member_signs_in_reaches_audiences_and_finds_the_organization_id(page, sign_in, member_a, org_a):
     sign_in(page, member_a)
     expect(page.get_by_role("heading", name="Segmented Audience")).to_be_visible()
-    expect(page.get_by_text("No Segmented audiences yet")).to_be_visible()
+    expect(page.get_by_text("No audiences of this type yet")).to_be_visible()
 
     page.get_by_text(member_a.username).click()
     page.get_by_role("link", name="My Profile › Organizations").click()

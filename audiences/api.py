@@ -1,0 +1,138 @@
+"""The audiences API: the same table, details and operations as the Audiences app, for scripts."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from campaigns.services import campaign_targeting_update
+from iqm_portal.api import ORGANIZATION_HEADER, OrganizationScopedMixin
+
+from .models import Audience, AudienceStatus, AudienceType
+from .selectors import (
+    AudienceQuery,
+    audience_active_loads,
+    audience_campaigns,
+    audience_history,
+    audience_list_with_usage,
+    audience_table,
+)
+from .serializers import (
+    AddToCampaignsSerializer,
+    AudienceDetailSerializer,
+    AudienceDuplicateSerializer,
+    AudienceListSerializer,
+    AudienceUpdateSerializer,
+    TargetingResultSerializer,
+    targeting_result_data,
+)
+from .services import audience_delete, audience_duplicate, audience_update
+
+ORGANIZATION = OpenApiParameter(
+    ORGANIZATION_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="The organization's ID (as under My Profile › Organizations); default: your current one.",
+)
+LIST_PARAMETERS = [
+    OpenApiParameter("q", str, description="Search by name (any part) or exact ID."),
+    OpenApiParameter("status", str, enum=AudienceStatus.values),
+    OpenApiParameter("type", str, enum=[*AudienceType.values, "all"], description="Default: segmented."),
+    OpenApiParameter(
+        "sort",
+        str,
+        description="name, created, voters, households, cpm, refreshed, allowlisted, blocklisted, id; "
+        "prefix - for descending. Default: -created.",
+    ),
+]
+
+
+@extend_schema(tags=["audiences"], parameters=[ORGANIZATION])
+class AudienceViewSet(
+    OrganizationScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AudienceListSerializer
+    queryset = Audience.objects.none()  # for the schema; requests get their organization's, below
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return audience_list_with_usage(organization=self.request.organization)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "loads": getattr(self, "loads", {})}
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def list(self, request):
+        audiences = audience_table(
+            organization=request.organization, query=AudienceQuery.from_params(request.query_params)
+        )
+        page = self.paginate_queryset(audiences)
+        self.loads = audience_active_loads(audience_ids=[a.pk for a in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses=AudienceDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(self._detail(self._audience(pk)))
+
+    @extend_schema(request=AudienceUpdateSerializer, responses=AudienceDetailSerializer)
+    def partial_update(self, request, pk=None):
+        audience = self._audience(pk)
+        serializer = AudienceUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        audience_update(audience=audience, **serializer.validated_data)
+        return Response(self._detail(self._audience(pk)))
+
+    @extend_schema(request=AudienceUpdateSerializer, responses=AudienceDetailSerializer)
+    def update(self, request, pk=None):
+        return self.partial_update(request, pk)
+
+    @extend_schema(
+        responses={204: None, 409: None}, description="Refused (409) while a campaign uses the audience."
+    )
+    def destroy(self, request, pk=None):
+        audience_delete(audience=self._audience(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AudienceDuplicateSerializer, responses={201: AudienceDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        serializer = AudienceDuplicateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        copy = audience_duplicate(audience=self._audience(pk), name=serializer.validated_data.get("name"))
+        return Response(self._detail(self._audience(copy.pk)), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AddToCampaignsSerializer, responses=TargetingResultSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="add-to-campaigns")
+    def add_to_campaigns(self, request):
+        """Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its campaigns)."""
+        serializer = AddToCampaignsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        results = campaign_targeting_update(
+            organization=request.organization,
+            campaign_ids=data["campaign_ids"],
+            insertion_order_ids=data["insertion_order_ids"],
+            allowlist=data["audience_ids"] if data["list"] == "allowlist" else [],
+            blocklist=data["audience_ids"] if data["list"] == "blocklist" else [],
+        )
+        return Response({"results": [targeting_result_data(r) for r in results]})
+
+    def _audience(self, pk):
+        return get_object_or_404(
+            self.get_queryset().select_related("current_version", "duplicated_from"), pk=pk
+        )
+
+    def _detail(self, audience) -> dict:
+        context = {
+            **self.get_serializer_context(),
+            "loads": audience_active_loads(audience_ids=[audience.pk]),
+            "history": audience_history(audience=audience)[:50],
+            "usages": audience_campaigns(audience=audience),
+        }
+        return AudienceDetailSerializer(audience, context=context).data

@@ -1,0 +1,135 @@
+from rest_framework import serializers
+
+from campaigns.models import TargetingList
+
+from .models import Audience, AudienceVersion
+
+
+class AudienceListSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="audience_type", read_only=True)
+    voters = serializers.IntegerField(source="voter_count", read_only=True, allow_null=True)
+    households = serializers.IntegerField(source="household_count", read_only=True, allow_null=True)
+    allowlist_campaigns = serializers.IntegerField(read_only=True)
+    blocklist_campaigns = serializers.IntegerField(read_only=True)
+    load_progress = serializers.SerializerMethodField(
+        help_text="0–1 while a transmission is loading, else null."
+    )
+
+    class Meta:
+        model = Audience
+        fields = [
+            "id", "name", "type", "status", "status_reason", "source", "voters", "households", "data_cpm",
+            "created_at", "refreshed_at", "allowlist_campaigns", "blocklist_campaigns", "load_progress",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_load_progress(self, audience) -> float | None:
+        return self.context.get("loads", {}).get(audience.pk)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AudienceVersion
+        fields = [
+            "number", "voter_count", "household_count", "rows_read", "duplicates", "rows_rejected", "stats",
+            "source_created_at", "activated_at",
+        ]  # fmt: skip
+
+
+class AudienceDetailSerializer(AudienceListSerializer):
+    l2_origin = serializers.SerializerMethodField()
+    current_version = VersionSerializer(read_only=True)
+    versions = serializers.SerializerMethodField(help_text="Every transmission that fed it, newest first.")
+    campaigns = serializers.SerializerMethodField()
+
+    class Meta(AudienceListSerializer.Meta):
+        fields = [
+            *AudienceListSerializer.Meta.fields,
+            "notes",
+            "l2_origin",
+            "current_version",
+            "versions",
+            "campaigns",
+        ]
+        read_only_fields = fields
+
+    def get_l2_origin(self, audience) -> dict:
+        return {
+            "segment_name": audience.l2_segment_name,
+            "universe_id": audience.l2_universe_id,
+            "customer_id": audience.l2_customer_id,
+            "sender": audience.l2_sender,
+            "app_id": audience.l2_app_id,
+            "duplicated_from": audience.duplicated_from_id,
+        }
+
+    def get_versions(self, audience) -> list[dict]:
+        return [
+            {
+                "transmission_id": str(t.pk),
+                "status": t.status,
+                "received_at": t.received_at,
+                "finished_at": t.finished_at,
+                "version": t.version.number if t.version else None,
+                "rows_read": t.rows_read,
+                "voters_accepted": t.voters_accepted,
+                "duplicates": t.duplicates,
+                "rows_rejected": t.rows_rejected,
+                "failure_reason": t.failure_reason or None,
+                "errors": t.errors,
+            }
+            for t in self.context["history"]
+        ]
+
+    def get_campaigns(self, audience) -> list[dict]:
+        return [
+            {"id": u.campaign_id, "name": u.campaign.name, "list": u.list_type}
+            for u in self.context["usages"]
+        ]
+
+
+class AudienceUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class AudienceDuplicateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False)
+
+
+class AddToCampaignsSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1)
+    campaign_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    insertion_order_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list
+    )
+    list = serializers.ChoiceField(choices=TargetingList.choices)
+
+    def validate(self, data):
+        if not data["campaign_ids"] and not data["insertion_order_ids"]:
+            raise serializers.ValidationError({"campaign_ids": ["Give campaign_ids or insertion_order_ids."]})
+        return data
+
+
+class TargetingResultSerializer(serializers.Serializer):
+    """What was applied, already so, or refused (and why) on one campaign."""
+
+    campaign_id = serializers.IntegerField()
+    campaign_name = serializers.CharField(allow_null=True)
+    applied = serializers.ListField(child=serializers.DictField())
+    unchanged = serializers.ListField(child=serializers.DictField())
+    refused = serializers.ListField(child=serializers.DictField())
+
+
+def targeting_result_data(result) -> dict:
+    from dataclasses import asdict
+
+    return {
+        "campaign_id": result.campaign_id,
+        "campaign_name": result.campaign_name,
+        "applied": [asdict(c) for c in result.applied],
+        "unchanged": [asdict(c) for c in result.unchanged],
+        "refused": [asdict(r) for r in result.refused],
+    }

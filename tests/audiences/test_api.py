@@ -1,0 +1,209 @@
+"""The audiences API, with two organizations: nothing of the other can be seen, changed or attached."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from audiences.models import Audience, AudienceVersion
+from campaigns.models import CampaignAudience
+from campaigns.services import campaign_targeting_update
+from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/audiences/"
+
+
+@pytest.fixture
+def api(member_a):
+    client = APIClient()
+    client.force_authenticate(member_a)
+    return client
+
+
+@pytest.fixture
+def theirs(org_b):
+    return AudienceFactory(organization=org_b, name="Theirs")
+
+
+def test_signing_in_is_required(org_a):
+    response = APIClient().get(URL)
+    assert response.status_code in (401, 403)
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_token_auth_for_scripts(member_a, org_a, capsys):
+    call_command("drf_create_token", member_a.username)
+    token = Token.objects.get(user=member_a)
+    AudienceFactory(organization=org_a, name="Mine")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert [a["name"] for a in client.get(URL).json()["results"]] == ["Mine"]
+
+
+def test_list_sorts_searches_filters_and_pages(api, org_a, theirs):
+    for name in ["bravo", "Alpha", "Charlie"]:
+        AudienceFactory(organization=org_a, name=name)
+    data = api.get(URL, {"sort": "name", "page_size": 2}).json()
+    assert data["count"] == 3 and [a["name"] for a in data["results"]] == ["Alpha", "bravo"]
+    assert data["next"] and "sort=name" in data["next"]
+    assert [a["name"] for a in api.get(URL, {"q": "char"}).json()["results"]] == ["Charlie"]
+    first = data["results"][0]
+    assert set(first) >= {
+        "id",
+        "name",
+        "status",
+        "voters",
+        "households",
+        "data_cpm",
+        "allowlist_campaigns",
+        "load_progress",
+    }
+
+
+def test_the_list_never_shows_another_organization(api, theirs):
+    assert api.get(URL, {"q": "Theirs"}).json()["count"] == 0
+    assert api.get(URL, {"q": str(theirs.pk)}).json()["count"] == 0
+
+
+def test_the_list_uses_a_constant_number_of_queries(api, org_a, django_assert_max_num_queries):
+    AudienceFactory.create_batch(3, organization=org_a)
+    with django_assert_max_num_queries(10) as few:
+        api.get(URL)
+    AudienceFactory.create_batch(40, organization=org_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get(URL, {"sort": "-created", "q": "Audience"}).json()["results"]) == 43
+
+
+def test_retrieve_has_figures_versions_and_campaigns(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    version = AudienceVersion.objects.create(
+        audience=audience, number=1, state="ready", voter_count=1000, stats={"party": [["Democratic", 600]]}
+    )
+    audience.current_version = version
+    audience.save()
+    campaign = CampaignFactory(insertion_order__organization=org_a)
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    data = api.get(f"{URL}{audience.pk}/").json()
+    assert data["current_version"]["stats"]["party"] == [["Democratic", 600]]
+    assert data["campaigns"] == [{"id": campaign.pk, "name": campaign.name, "list": "allowlist"}]
+    assert data["versions"] == []
+
+
+def test_rename_and_notes(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    response = api.patch(f"{URL}{audience.pk}/", {"name": "Renamed", "notes": "why"}, format="json")
+    assert response.status_code == 200 and response.json()["name"] == "Renamed"
+    bad = api.patch(f"{URL}{audience.pk}/", {"name": "  "}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid" and "name" in bad.json()["errors"]
+
+
+def test_delete_is_refused_while_used_then_allowed(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    campaign = CampaignFactory(insertion_order__organization=org_a, name="Chase")
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    refused = api.delete(f"{URL}{audience.pk}/")
+    assert (
+        refused.status_code == 409
+        and refused.json()["code"] == "audience_in_use"
+        and "Chase" in refused.json()["detail"]
+    )
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+    assert api.delete(f"{URL}{audience.pk}/").status_code == 204
+
+
+def test_duplicate(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    audience.current_version = AudienceVersion.objects.create(audience=audience, number=1, state="ready")
+    audience.save()
+    response = api.post(f"{URL}{audience.pk}/duplicate/", {"name": "Copy for chase"}, format="json")
+    assert response.status_code == 201 and response.json()["name"] == "Copy for chase"
+    assert response.json()["l2_origin"]["duplicated_from"] == audience.pk
+
+
+def test_duplicating_an_audience_not_loaded_yet_is_refused(api, org_a):
+    audience = AudienceFactory(organization=org_a, status="processing")
+    response = api.post(f"{URL}{audience.pk}/duplicate/", {}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "audience_not_loaded"
+
+
+def test_add_to_campaigns_reports_per_campaign(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    io = InsertionOrderFactory(organization=org_a)
+    c1 = CampaignFactory(insertion_order=io)
+    c2 = CampaignFactory(insertion_order=io, status="expired")
+    response = api.post(
+        f"{URL}add-to-campaigns/",
+        {"audience_ids": [audience.pk], "insertion_order_ids": [io.pk], "list": "blocklist"},
+        format="json",
+    )
+    assert response.status_code == 200
+    results = {r["campaign_id"]: r for r in response.json()["results"]}
+    assert results[c1.pk]["applied"][0]["list_type"] == "blocklist"
+    assert results[c2.pk]["refused"][0]["code"] == "campaign_not_editable"
+
+
+def test_add_to_campaigns_validates_its_body(api, org_a):
+    response = api.post(f"{URL}add-to-campaigns/", {"audience_ids": [], "list": "sideways"}, format="json")
+    assert response.status_code == 400
+    assert {"audience_ids", "list"} <= set(response.json()["errors"])
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("get", "", None),
+        ("patch", "", {"name": "Hijacked"}),
+        ("delete", "", None),
+        ("post", "duplicate/", {}),
+    ],
+)
+def test_another_organizations_audience_is_404(api, theirs, method, suffix, body):
+    response = getattr(api, method)(f"{URL}{theirs.pk}/{suffix}", body, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    theirs.refresh_from_db()
+    assert theirs.name == "Theirs" and Audience.objects.count() == 1
+
+
+def test_another_organizations_audience_or_campaign_cannot_be_attached(api, org_a, org_b, theirs):
+    own = AudienceFactory(organization=org_a)
+    their_campaign = CampaignFactory(insertion_order__organization=org_b)
+    own_campaign = CampaignFactory(insertion_order__organization=org_a)
+    response = api.post(
+        f"{URL}add-to-campaigns/",
+        {
+            "audience_ids": [theirs.pk],
+            "campaign_ids": [own_campaign.pk, their_campaign.pk],
+            "list": "allowlist",
+        },
+        format="json",
+    )
+    codes = {r["campaign_id"]: [x["code"] for x in r["refused"]] for r in response.json()["results"]}
+    assert codes == {own_campaign.pk: ["audience_not_found"], their_campaign.pk: ["campaign_not_found"]}
+    assert CampaignAudience.objects.count() == 0
+    assert own.pk
+
+
+def test_the_organization_header_selects_among_the_users_organizations(api, member_a, org_a, org_b, theirs):
+    AudienceFactory(organization=org_a, name="Mine")
+    refused = api.get(URL, HTTP_X_IAA_OW_ID=str(org_b.account_id))
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    MembershipFactory(user=member_a, organization=org_b, role=Role.VIEWER)
+    names = [a["name"] for a in api.get(URL, HTTP_X_IAA_OW_ID=str(org_b.account_id)).json()["results"]]
+    assert names == ["Theirs"]
+    # A viewer there can read but not change.
+    assert (
+        api.patch(
+            f"{URL}{theirs.pk}/", {"name": "x"}, format="json", HTTP_X_IAA_OW_ID=str(org_b.account_id)
+        ).status_code
+        == 403
+    )
+
+
+def test_the_schema_and_docs_are_served(api):
+    schema = api.get("/api/v1/schema/")
+    assert schema.status_code == 200 and b"/api/v1/audiences/" in schema.content
+    assert api.get("/api/v1/docs/").status_code == 200
