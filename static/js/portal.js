@@ -40,8 +40,10 @@
     if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) opener = event.detail.elt;
   });
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    openDialogs(event.detail.target);
+  // After settling, not swapping: htmx has bound the new content's triggers by then, so a pop-up is
+  // never shown (and focused) before its controls work.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    openDialogs(event.detail.target || document);
     updateSelection();
   });
 
