@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import ingest
+from . import audiences, ingest
 
-SUITES = {"ingest": ingest.run}
+SUITES = {"ingest": ingest.run, "audiences": audiences.run}
 
 
 def main() -> None:
