@@ -236,3 +236,25 @@ def test_a_load_that_keeps_dying_fails_after_the_attempt_limit(org_a, settings):
     assert transmission.status == TransmissionStatus.FAILED
     assert transmission.failure_code == "too_many_attempts"
     assert transmission_process(transmission.pk) == "nothing to do"
+
+
+def test_two_transmissions_of_one_segment_never_load_at_once(org_a):
+    import psycopg2
+    from django.db import connection
+
+    from audiences.services import segment_audience_get_or_create
+    from l2_ingest.pipeline import LOCK_NAMESPACE, SegmentBusy
+
+    audience, _ = segment_audience_get_or_create(organization=org_a, segment_name="Busy", origin={})
+    waiting = stored_transmission(org_a, ids_file(3), segment="Busy")
+    other_loader = psycopg2.connect(**connection.get_connection_params())  # another worker, mid-load
+    with other_loader.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, audience.pk])
+    try:
+        with pytest.raises(SegmentBusy):
+            transmission_process(waiting.pk)
+        waiting.refresh_from_db()
+        assert waiting.status == TransmissionStatus.QUEUED and waiting.attempts == 0
+    finally:
+        other_loader.close()  # its load ends: the lock goes with its connection
+    assert transmission_process(waiting.pk) == "succeeded"
