@@ -137,6 +137,13 @@ def _origin(transmission: Transmission) -> dict:
     }
 
 
+def _fail_before_routing(transmission: Transmission, code: str, reason: str) -> str:
+    token = _claim(transmission)
+    if token:
+        _finish(transmission, token, TransmissionStatus.FAILED, failure_code=code, failure_reason=reason)
+    return "failed"
+
+
 def transmission_process(transmission_id) -> str:
     """Process one transmission; returns what happened (for logs and tests). Safe to call again."""
     transmission = Transmission.objects.select_related("organization").filter(pk=transmission_id).first()
@@ -145,28 +152,14 @@ def transmission_process(transmission_id) -> str:
     try:
         name = parse_universe_name(transmission.universe_name)
     except UniverseNameError as error:  # accepted under older rules: fail it, never loop on it
-        token = _claim(transmission)
-        if token:
-            _finish(
-                transmission,
-                token,
-                TransmissionStatus.FAILED,
-                failure_code=error.code,
-                failure_reason=str(error),
-            )
-        return "failed"
+        return _fail_before_routing(transmission, error.code, str(error))
     organization = transmission.organization
     if not organization.accepts_transmissions:
-        token = _claim(transmission)
-        if token:
-            _finish(
-                transmission,
-                token,
-                TransmissionStatus.FAILED,
-                failure_code="account_not_accepting",
-                failure_reason="The organization stopped accepting L2 universes before this one was loaded.",
-            )
-        return "failed"
+        return _fail_before_routing(
+            transmission,
+            "account_not_accepting",
+            "The organization stopped accepting L2 universes before this one was loaded.",
+        )
     audience, _ = segment_audience_get_or_create(
         organization=organization, segment_name=name.segment_name, origin=_origin(transmission)
     )

@@ -258,3 +258,16 @@ def test_two_transmissions_of_one_segment_never_load_at_once(org_a):
     finally:
         other_loader.close()  # its load ends: the lock goes with its connection
     assert transmission_process(waiting.pk) == "succeeded"
+
+
+def test_an_organization_that_stopped_accepting_fails_the_waiting_transmission(org_a):
+    transmission = stored_transmission(org_a, ids_file(3))
+    org_a.accepts_transmissions = False
+    org_a.save()
+    assert transmission_process(transmission.pk) == "failed"
+    transmission.refresh_from_db()
+    assert (transmission.status, transmission.failure_code) == (
+        TransmissionStatus.FAILED,
+        "account_not_accepting",
+    )
+    assert not Audience.objects.exists()
