@@ -2,8 +2,6 @@
 
 from http import HTTPStatus
 
-from django.http import JsonResponse
-
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
@@ -22,15 +20,40 @@ def problem_body(*, status: int, code: str, detail: str, title: str | None = Non
     }
 
 
-def problem_response(
-    *, status: int, code: str, detail: str, headers: dict | None = None, **extra
-) -> JsonResponse:
-    """A problem document for code paths that answer before DRF's machinery runs."""
-    response = JsonResponse(
-        problem_body(status=status, code=code, detail=detail, **extra),
-        status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
+# What each code means and how to fix it: the page a problem document's "type" leads to.
+CATALOGUE: dict[str, tuple[int, str]] = {
+    "signature_missing": (401, "A webhook-id, webhook-timestamp or webhook-signature header is missing."),
+    "signature_invalid": (
+        401,
+        "No signature matches an active signing secret: sign “{id}.{timestamp}.{body}” with HMAC-SHA256 and "
+        "the secret IQM gave you, exactly as sent.",
+    ),
+    "timestamp_out_of_tolerance": (401, "webhook-timestamp is more than 300 s from the server's clock."),
+    "malformed_request": (
+        400,
+        "A part is missing, metadata is not a JSON object, or a required field is absent.",
+    ),
+    "payload_too_large": (413, "The body is over the size limit (1 GiB unless configured otherwise)."),
+    "unsupported_media_type": (415, "Send transmissions as multipart/form-data."),
+    "invalid_universe_name": (
+        422,
+        "Name the universe IQM_<account ID>_<segment>, e.g. IQM_123456_CustomSegment.",
+    ),
+    "unknown_account": (422, "No organization has that ID; use the ID under My Profile › Organizations."),
+    "account_not_accepting": (422, "The organization does not accept L2 universes at the moment."),
+    "webhook_id_reused": (
+        409,
+        "The webhook-id was used before for a different body; give every transmission its own.",
+    ),
+    "rate_limited": (429, "Too many requests; wait for the number of seconds in Retry-After."),
+    "invalid": (400, "The request's data is invalid; “errors” names each field and what to fix."),
+    "not_found": (404, "Nothing with that ID in your organization."),
+    "not_authenticated": (401, "Sign in, or send a token: Authorization: Token <key>."),
+    "authentication_failed": (401, "The credentials are wrong."),
+    "permission_denied": (403, "You are not a member of that organization, or your role cannot change it."),
+    "audience_in_use": (
+        409,
+        "Campaigns use the audience; take it off their Allowlists and Blocklists first.",
+    ),
+    "audience_not_loaded": (409, "The audience has no voters loaded yet; wait until it is Ready."),
+}

@@ -270,7 +270,8 @@ L2_TIMESTAMP_TOLERANCE_SECONDS = 300
 L2_MAX_REJECTED_SHARE = 0.05
 # A transmission left queued, or processing without a heartbeat, for this long is re-queued by the sweeper.
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
-L2_HEARTBEAT_SECONDS = env_int("L2_HEARTBEAT_SECONDS", 5)
+# How often a load writes its progress, which is also its heartbeat.
+L2_PROGRESS_SECONDS = float(os.environ.get("L2_PROGRESS_SECONDS", "1"))
 # A transmission whose loads keep dying (a crash, an unexpected error) fails after this many attempts.
 L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3

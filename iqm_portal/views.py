@@ -60,3 +60,14 @@ def home(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     return redirect(settings.LOGIN_URL)
+
+
+@require_GET
+def problem(request, code: str = ""):
+    """What each problem code of the APIs means: where a problem document's "type" leads."""
+    from django.shortcuts import render
+
+    from .problems import CATALOGUE
+
+    status = 404 if code and code not in CATALOGUE else 200
+    return render(request, "problems.html", {"catalogue": CATALOGUE, "current": code}, status=status)

@@ -98,7 +98,7 @@ class _Progress:
 
     def __call__(self, fraction: float, force: bool = False) -> None:
         now = timezone.now().timestamp()
-        if not force and now - self.last < settings.L2_HEARTBEAT_SECONDS / 5:
+        if not force and now - self.last < settings.L2_PROGRESS_SECONDS:
             return
         self.last = now
         updated = Transmission.objects.filter(pk=self.transmission_id, claim=self.token).update(

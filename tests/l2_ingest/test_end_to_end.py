@@ -133,7 +133,7 @@ def test_kill_9_mid_ingest_recovers_exactly_and_never_shows_half_a_load(
 ):
     stale = 3
     settings.L2_STALE_AFTER_SECONDS = stale
-    env = {"L2_STALE_AFTER_SECONDS": stale, "L2_HEARTBEAT_SECONDS": 0}
+    env = {"L2_STALE_AFTER_SECONDS": stale, "L2_PROGRESS_SECONDS": 0}
     # Version 1 is in force: 1 000 voters.
     first = stored_transmission(org_a, ids_file(1_000), segment="Big")
     worker = worker_factory(**env)

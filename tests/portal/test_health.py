@@ -19,3 +19,11 @@ def test_readyz_names_the_unreachable_broker(client, db, settings):
     body = response.json()
     assert body["failing"] == ["broker"]
     assert body["status"] == "unavailable"
+
+
+def test_problem_types_lead_to_a_page_that_explains_the_code(client, db):
+    from iqm_portal.problems import problem_body
+
+    page = client.get(problem_body(status=401, code="signature_invalid", detail="x")["type"])
+    assert page.status_code == 200 and b"HMAC-SHA256" in page.content
+    assert client.get("/problems/no_such_code").status_code == 404
