@@ -91,12 +91,28 @@ class _Layout:
     shape: str
 
 
+class _Raw(io.RawIOBase):
+    """Any object with read() as a raw stream, so io.BufferedReader can buffer (and peek into) it."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _open_text(binary) -> io.TextIOWrapper:
     head = binary.read(2)
     binary.seek(0)
     if head == GZIP_MAGIC:
         binary = gzip.GzipFile(fileobj=binary, mode="rb")
-    buffered = binary if isinstance(binary, io.BufferedIOBase) else io.BufferedReader(binary, 1 << 20)
+    # Local files and gzip streams can peek already; storage back-ends' file objects may not.
+    buffered = binary if hasattr(binary, "peek") else io.BufferedReader(_Raw(binary), 1 << 20)
     return io.TextIOWrapper(
         buffered, encoding=_sniff_encoding(buffered), errors="l2_latin1_fallback", newline=""
     )
