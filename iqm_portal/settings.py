@@ -198,6 +198,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "iqm_portal.api.problem_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"l2_transmissions": os.environ.get("L2_RATE_LIMIT", "120/minute")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Proxies in front of the web process (for the client address that rate limits count by): 0 trusts no
+    # X-Forwarded-For header, which anyone could forge.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IQM audiences portal API",
