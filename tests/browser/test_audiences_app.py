@@ -46,7 +46,7 @@ def open_details(page, name: str):
     return dialog
 
 
-def test_the_table_sorts_searches_and_keeps_its_state_in_the_url(signed_in, org_a):
+def test_the_table_sorts_searches_and_keeps_its_state_in_the_url(signed_in, org_a, screenshot):
     page = signed_in
     for name, voters in [("Bravo voters", 300), ("alpha voters", 100), ("Charlie voters", 200)]:
         AudienceFactory(organization=org_a, name=name, voter_count=voters)
@@ -57,6 +57,7 @@ def test_the_table_sorts_searches_and_keeps_its_state_in_the_url(signed_in, org_
     expect(page).to_have_url(re.compile(r"sort=name"))
     expect(page.locator("#audience-table tbody tr").first).to_contain_text("alpha voters")
     assert table_names(page) == ["alpha voters", "Bravo voters", "Charlie voters"]
+    screenshot(page, "segmented-audience-table")
     expect(page.get_by_role("columnheader", name=re.compile("Name"))).to_have_attribute(
         "aria-sort", "ascending"
     )
