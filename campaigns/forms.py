@@ -14,7 +14,9 @@ class CampaignCreateForm(forms.Form):
 
     insertion_order = forms.ModelChoiceField(queryset=None, empty_label="Choose an insertion order")
     name = forms.CharField(max_length=255, label="Campaign name")
-    campaign_type = forms.ChoiceField(choices=CampaignType.choices, initial=CampaignType.ADVANCED, label="Campaign type")
+    campaign_type = forms.ChoiceField(
+        choices=CampaignType.choices, initial=CampaignType.ADVANCED, label="Campaign type"
+    )
 
     def __init__(self, *args, organization: Organization, insertion_order=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     "l2-requeue-stalled-transmissions": {"task": "l2_ingest.requeue_stalled", "schedule": 60.0},
     "audiences-prune-old-versions": {"task": "audiences.prune_versions", "schedule": 15 * 60.0},
     "l2-delete-old-failed-files": {"task": "l2_ingest.delete_old_files", "schedule": 6 * 3600.0},
+    "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
 }
 
 # --- Domain settings ------------------------------------------------------------------------------------
