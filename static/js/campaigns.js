@@ -32,8 +32,10 @@
     function total() {
       return section.querySelectorAll("[data-chips] [data-audience-id]").length;
     }
-    function say(text) {
-      if (message) message.textContent = text;
+    function say(text, refusal) {
+      if (!message) return;
+      message.textContent = text;
+      message.classList.toggle("is-refusal", Boolean(refusal));
     }
 
     function refresh() {
@@ -83,12 +85,12 @@
         if (on !== null && on !== active) {
           box.checked = false;
           say("“" + name + "” is on the " + LABELS[on] + ": an audience cannot sit in both tabs. " +
-              "Remove it from the " + LABELS[on] + " first.");
+              "Remove it from the " + LABELS[on] + " first.", true);
           return;
         }
         if (total() >= limit) {
           box.checked = false;
-          say("A campaign takes at most " + limit + " audiences: remove one before adding “" + name + "”.");
+          say("A campaign takes at most " + limit + " audiences: remove one before adding “" + name + "”.", true);
           return;
         }
         addChip(active, box);
