@@ -204,6 +204,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" with choices of their own: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InsertionOrderStatusEnum": "campaigns.models.InsertionOrderStatus",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+        "ReachStatusEnum": "campaigns.api.serializers.ReachStatus",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------
