@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import ingest
+from . import campaigns, ingest
 
-SUITES = {"ingest": ingest.run}
+SUITES = {"ingest": ingest.run, "campaigns": campaigns.run}
 
 
 def main() -> None:
