@@ -211,3 +211,20 @@ def test_insertion_orders_are_created_edited_and_deleted_in_pop_ups(
         page.get_by_text("Deleted the insertion order “2026 General – Ohio (GOTV)” and its 2 campaigns.")
     ).to_be_visible()
     assert not org_a.insertion_orders.exists() and not Campaign.objects.exists()
+
+
+def test_the_io_table_sorts_and_searches_in_place_and_keeps_the_url(page, sign_in, member_a, org_a):
+    for name in ("Bravo general", "Alpha primary", "Alpha runoff"):
+        InsertionOrderFactory(organization=org_a, name=name)
+    sign_in(page, member_a)
+    page.goto("/campaigns/")
+    page.get_by_role("link", name="Name", exact=True).click()
+    expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "ascending")
+    page.get_by_role("searchbox", name="Search insertion orders by name or ID").fill("alpha")
+    expect(page.get_by_role("row")).to_have_count(3)
+    names = page.locator("#io-table tbody td.name-cell").all_inner_texts()
+    assert names == ["Alpha primary", "Alpha runoff"]
+    expect(page).to_have_url(re.compile(r"q=alpha"))
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    page.reload()  # the URL holds the view: a reload, or a shared link, shows the same rows
+    assert page.locator("#io-table tbody td.name-cell").all_inner_texts() == ["Alpha primary", "Alpha runoff"]
