@@ -36,11 +36,11 @@ ORGANIZATION = OpenApiParameter(
     description="The organization's ID (as under My Profile › Organizations); default: your current one.",
 )
 LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="Search by name (any part) or exact ID."),
+    OpenApiParameter("search", str, description="Search by name (any part) or exact ID."),
     OpenApiParameter("status", str, enum=AudienceStatus.values),
     OpenApiParameter("type", str, enum=[*AudienceType.values, "all"], description="Default: segmented."),
     OpenApiParameter(
-        "sort",
+        "ordering",
         str,
         description="name, created, voters, households, cpm, refreshed, allowlisted, blocklisted, id; "
         "prefix - for descending. Default: -created.",
@@ -70,7 +70,8 @@ class AudienceViewSet(
     @extend_schema(parameters=LIST_PARAMETERS)
     def list(self, request):
         audiences = audience_table(
-            organization=request.organization, query=AudienceQuery.from_params(request.query_params)
+            organization=request.organization,
+            query=AudienceQuery.from_params(request.query_params, search="search", sort="ordering"),
         )
         page = self.paginate_queryset(audiences)
         self.loads = audience_active_loads(audience_ids=[a.pk for a in page])

@@ -72,17 +72,18 @@ class AudienceQuery:
     sort: str = DEFAULT_SORT
 
     @classmethod
-    def from_params(cls, params) -> "AudienceQuery":
+    def from_params(cls, params, *, search: str = "q", sort: str = "sort") -> "AudienceQuery":
+        """From the page's URL (?q=&sort=) or, naming the keys, the API's (?search=&ordering=)."""
         audience_type = params.get("type", AudienceType.SEGMENTED)
         if audience_type not in AudienceType.values and audience_type != "all":
             audience_type = AudienceType.SEGMENTED
         status = params.get("status", "")
-        sort = params.get("sort", DEFAULT_SORT)
+        sort_value = params.get(sort, DEFAULT_SORT)
         return cls(
             audience_type="" if audience_type == "all" else audience_type,
-            search=params.get("q", "").strip()[:200],
+            search=params.get(search, "").strip()[:200],
             status=status if status in AudienceStatus.values else "",
-            sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
+            sort=sort_value if sort_value.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 
 

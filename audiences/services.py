@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from campaigns.services.reach import campaign_reach_refresh_on_commit
 from iqm_portal.exceptions import ApplicationError
 
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
@@ -145,6 +146,7 @@ def audience_version_activate(
         for name, value in origin.items():
             setattr(audience, name, value)
         audience.save()
+        campaign_reach_refresh_on_commit(audience_ids=[audience.pk])
     analyze_version(version.pk)
     return audience
 

@@ -2,7 +2,8 @@
 
 PostgreSQL (production, tests): ``audiences_member`` is partitioned by version. A version is loaded into a
 table of its own, in one transaction on a connection of its own, with ``COPY … FREEZE`` (rows are written
-already frozen, so no later vacuum rewrites them) and no index to maintain. Nobody can see that table until
+already frozen, so no later vacuum rewrites them) and no index to maintain while loading; one index on the
+voter key is built when the load finishes, for reach (see :func:`reach_count`). Nobody can see that table until
 :meth:`VersionWriter.attach` makes it a partition, inside the short transaction that switches the audience
 to the new version. Pruning detaches a partition ``CONCURRENTLY`` and drops it: readers are never blocked,
 and there is nothing to vacuum afterwards. A worker that dies mid-load takes its transaction with it.
@@ -16,14 +17,16 @@ names or addresses.
 """
 
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 
 import psycopg2
-from django.db import connection, transaction
+from django.db import ProgrammingError, connection, transaction
 
 from .models import LongVoterId
 
 PARENT = "audiences_member"
+UNDEFINED_TABLE = "42P01"
 
 
 def _is_postgres() -> bool:
@@ -85,8 +88,14 @@ class VersionWriter:
         self.rows_written += len(keys)
 
     def finish(self) -> None:
-        """Make the loaded rows durable (still invisible to readers)."""
+        """Index the loaded keys and make them durable (still invisible to readers).
+
+        The index lets reach read each version in key order (an index-only scan: COPY FREEZE already marked
+        every page all-visible) and merge versions instead of hashing them; see :func:`reach_count`.
+        """
         if self._pg:
+            with self._conn.cursor() as cursor:
+                cursor.execute(f"CREATE INDEX {self.table}_voter_key ON {self.table} (voter_key)")
             self._conn.commit()
             self._conn.close()
             self._conn = None
@@ -154,12 +163,42 @@ def member_keys(version_id: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+class VersionMissing(Exception):
+    """A version asked for is not (or no longer) readable: pruned, or replaced since the caller looked."""
+
+
+# Reach merges each version's keys in key order. Above this many rows the key space is cut into ranges that
+# PostgreSQL's parallel workers merge side by side (one Parallel Append of independent merges).
+REACH_SPLIT_ABOVE_ROWS = 200_000
+REACH_KEY_RANGES = 6
+
+
 def reach_count(allow_version_ids: Sequence[int], block_version_ids: Sequence[int]) -> int:
-    """Distinct voters in the union of the allowlisted versions, minus those in any blocklisted one."""
+    """Distinct voters in the union of the allowlisted versions, minus those in any blocklisted one.
+
+    0 when nothing is allowlisted: "every voter" is not a count this store can give.
+    """
     allow = sorted({int(v) for v in allow_version_ids})
     block = sorted({int(v) for v in block_version_ids})
     if not allow:
         return 0
+    if not _is_postgres():
+        return _sqlite_reach(allow, block)
+    # |∪allow \ ∪block| = |∪(allow ∪ block)| − |∪block|: two distinct counts, each a merge of sorted runs.
+    return _distinct_sum([(1, sorted(set(allow) | set(block))), (-1, block)])
+
+
+def distinct_voter_count(version_ids: Sequence[int]) -> int:
+    """Distinct voters in the union of these versions."""
+    versions = sorted({int(v) for v in version_ids})
+    if not versions:
+        return 0
+    if not _is_postgres():
+        return _sqlite_reach(versions, [])
+    return _distinct_sum([(1, versions)])
+
+
+def _sqlite_reach(allow: list[int], block: list[int]) -> int:
     allow_sql = ", ".join(["%s"] * len(allow))
     sql = f"SELECT voter_key FROM {PARENT} WHERE version_id IN ({allow_sql})"
     if block:
@@ -170,3 +209,100 @@ def reach_count(allow_version_ids: Sequence[int], block_version_ids: Sequence[in
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql}) AS reach", [*allow, *block])
         return cursor.fetchone()[0]
+
+
+def _distinct_sum(terms: list[tuple[int, list[int]]]) -> int:
+    """Σ sign × |∪ versions| over the terms, in one query.
+
+    Each version is its own table with an index on voter_key, so a union of versions read in key order is
+    a Merge Append of index-only scans, and DISTINCT is a Unique over it: no hash table, no sort. Hashing
+    millions of keys costs several times the reading of them; merging costs about as much as reading. The
+    key space is cut into ranges whose merges run side by side in PostgreSQL's parallel workers.
+    """
+    versions = sorted({v for _, ids in terms for v in ids})
+    with transaction.atomic(), connection.cursor() as cursor:
+        ranges = _key_ranges(cursor, versions)
+        parts: list[str] = []
+        params: list[int] = []
+        for low, high in ranges:
+            where = []
+            if low is not None:
+                where.append("voter_key >= %s")
+            if high is not None:
+                where.append("voter_key < %s")
+            condition = f" WHERE {' AND '.join(where)}" if where else ""
+            bounds = [b for b in (low, high) if b is not None]
+            for sign, ids in terms:
+                if not ids:
+                    continue
+                union = " UNION ALL ".join(f"SELECT voter_key FROM {partition_name(v)}" for v in ids)
+                # The range condition sits outside the UNION ALL so the planner flattens it into one
+                # append of index scans it can merge (a condition inside each branch stops that).
+                parts.append(
+                    f"SELECT {int(sign)} * count(*) AS n FROM "
+                    f"(SELECT DISTINCT voter_key FROM ({union}) AS u{condition}) AS d"
+                )
+                params.extend(bounds)
+        sql = "SELECT coalesce(sum(n), 0) FROM (" + " UNION ALL ".join(f"({p})" for p in parts) + ") AS r"
+        # Left to itself the planner would hash (its estimate of a Unique over a merge is pessimistic);
+        # these settings last until this transaction (or, on an error, its savepoint) ends.
+        cursor.execute("SET LOCAL enable_hashagg = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        try:
+            cursor.execute(sql, params)
+        except ProgrammingError as error:
+            if getattr(error.__cause__, "pgcode", None) == UNDEFINED_TABLE:  # pruned since the check above
+                raise VersionMissing(str(error)) from error
+            raise
+        count = int(cursor.fetchone()[0])
+        cursor.execute("SET LOCAL enable_hashagg TO DEFAULT")
+        cursor.execute("SET LOCAL enable_sort TO DEFAULT")
+    return count
+
+
+def _key_ranges(cursor, versions: list[int]) -> list[tuple[int | None, int | None]]:
+    """Ranges of voter keys holding about equal numbers of the versions' rows, from the planner's statistics.
+
+    Also checks that every version is attached: a version that is not was pruned after the caller read
+    which versions are current, and the caller should look again.
+    """
+    names = [partition_name(v) for v in versions]
+    cursor.execute(
+        "SELECT c.relname, c.reltuples, s.histogram_bounds::text"
+        " FROM pg_class c"
+        " JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = %s::regclass AND NOT i.inhdetachpending"
+        " LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname"
+        "  AND s.attname = 'voter_key'"
+        " WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace",
+        [PARENT, names],
+    )
+    rows = cursor.fetchall()
+    missing = set(names) - {name for name, _, _ in rows}
+    if missing:
+        raise VersionMissing(f"Not readable (pruned or never attached): {', '.join(sorted(missing))}")
+    total = sum(max(tuples, 0) for _, tuples, _ in rows)
+    if total < REACH_SPLIT_ABOVE_ROWS or REACH_KEY_RANGES < 2:
+        return [(None, None)]
+    # Every histogram bound marks an equal share of its table's rows: weigh it by that share and take
+    # the bounds where the running weight crosses each 1/Nth of the total.
+    weighted: list[tuple[int, float]] = []
+    for _, tuples, histogram in rows:
+        if not histogram:
+            continue
+        bounds = [int(b) for b in histogram.strip("{}").split(",") if b]
+        if len(bounds) > 1:
+            share = max(tuples, 0) / (len(bounds) - 1)
+            weighted.extend((b, share) for b in bounds[1:])
+    if not weighted:
+        return [(None, None)]
+    weighted.sort()
+    step = sum(w for _, w in weighted) / REACH_KEY_RANGES
+    cuts: list[int] = []
+    running = 0.0
+    for bound, weight in weighted:
+        running += weight
+        crossed = running >= step * (len(cuts) + 1) and len(cuts) < REACH_KEY_RANGES - 1
+        if crossed and (not cuts or bound > cuts[-1]):
+            cuts.append(bound)
+    edges: list[int | None] = [None, *cuts, None]
+    return list(itertools.pairwise(edges))

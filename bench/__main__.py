@@ -2,9 +2,9 @@
 
 import argparse
 
-from . import audiences, ingest
+from . import audiences, campaigns, ingest
 
-SUITES = {"ingest": ingest.run, "audiences": audiences.run}
+SUITES = {"ingest": ingest.run, "audiences": audiences.run, "campaigns": campaigns.run}
 
 
 def main() -> None:

@@ -110,7 +110,7 @@ def run() -> dict:
         ("table page (GET /audiences/)", f"/audiences/?sort=-created&q={SEARCH}"),
         (
             "list endpoint (GET /api/v1/audiences/)",
-            f"/api/v1/audiences/?sort=-created&q={SEARCH}&page_size=50",
+            f"/api/v1/audiences/?ordering=-created&search={SEARCH}&page_size=50",
         ),
     ]:
         times, counts, rows = _measure(client, url)

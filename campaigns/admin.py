@@ -59,7 +59,19 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["status", "campaign_type", "organization"]
     search_fields = ["name", "=id", "insertion_order__name", "organization__name"]
     list_select_related = ["organization", "insertion_order"]
-    readonly_fields = ["organization", "insertion_order", "campaign_type", "created_at", "updated_at"]
+    readonly_fields = [
+        "organization",
+        "insertion_order",
+        "campaign_type",
+        "created_at",
+        "updated_at",
+        # Computed by the reach task from the targeting; never typed in.
+        "reach",
+        "reach_excluded",
+        "reach_breakdown",
+        "reach_basis",
+        "reach_computed_at",
+    ]
     inlines = [CampaignAudienceInline]
 
     def has_add_permission(self, request):

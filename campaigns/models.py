@@ -92,6 +92,22 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Reach, computed by a worker (campaigns.tasks.refresh_reach) whenever the targeting or an audience's
+    # current version changes. ``reach_basis`` records the (audience, version) pairs it was computed from:
+    # when the campaign's targeting no longer matches it, the figures shown are being updated.
+    reach = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Targetable voters; empty when nothing is allowlisted (all voters)."
+    )
+    reach_excluded = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Voters the Blocklist keeps out (of the Allowlist, or of all voters).",
+    )
+    # {audience ID: voters only that audience brings (Allowlist) or keeps out (Blocklist)}.
+    reach_breakdown = models.JSONField(default=dict, blank=True)
+    reach_basis = models.TextField(blank=True)
+    reach_computed_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [

@@ -1,12 +1,21 @@
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Organization
+from audiences.models import TARGETABLE_STATUSES, Audience
+from audiences.selectors import audience_list
 
-from .models import Campaign, CampaignAudience, InsertionOrder
+from .models import Campaign, CampaignAudience, InsertionOrder, TargetingList
 
 
 def insertion_order_list(*, organization: Organization) -> QuerySet[InsertionOrder]:
     return InsertionOrder.objects.filter(organization=organization)
+
+
+def insertion_order_list_with_counts(*, organization: Organization) -> QuerySet[InsertionOrder]:
+    """The organization's IOs, each with how many campaigns it holds."""
+    return insertion_order_list(organization=organization).annotate(campaign_count=Count("campaigns"))
 
 
 def campaign_list(*, organization: Organization) -> QuerySet[Campaign]:
@@ -14,7 +23,58 @@ def campaign_list(*, organization: Organization) -> QuerySet[Campaign]:
     return Campaign.objects.filter(organization=organization)
 
 
+def campaign_list_with_targeting(*, organization: Organization) -> QuerySet[Campaign]:
+    """Campaigns with their IO, Allowlist / Blocklist counts, and their targets (for the reach's state).
+
+    Three queries whatever the number of campaigns: the campaigns, their targets, the targets' audiences.
+    """
+    return (
+        campaign_list(organization=organization)
+        .select_related("insertion_order")
+        .annotate(
+            allowlist_count=Count(
+                "audience_targets", filter=Q(audience_targets__list_type=TargetingList.ALLOWLIST)
+            ),
+            blocklist_count=Count(
+                "audience_targets", filter=Q(audience_targets__list_type=TargetingList.BLOCKLIST)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "audience_targets",
+                queryset=CampaignAudience.objects.select_related("audience").order_by("list_type", "id"),
+            )
+        )
+    )
+
+
 def campaign_targeting(*, organization: Organization, campaign_id: int) -> QuerySet[CampaignAudience]:
     return CampaignAudience.objects.filter(
         campaign_id=campaign_id, campaign__organization=organization
     ).select_related("audience")
+
+
+def campaign_ids_targeting(*, audience_ids: Iterable[int]) -> list[int]:
+    """Campaigns that allowlist or blocklist any of these audiences (for the reach refresh of a new version)."""
+    return list(
+        CampaignAudience.objects.filter(audience_id__in=list(audience_ids))
+        .order_by("campaign_id")
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+
+
+def audience_eligible_list(
+    *, organization: Organization, audience_type: str | None = None, search: str = ""
+) -> QuerySet[Audience]:
+    """Audiences that can be put on a campaign (Ready or Processing), searched by name or ID."""
+    audiences = audience_list(organization=organization).filter(status__in=TARGETABLE_STATUSES)
+    if audience_type:
+        audiences = audiences.filter(audience_type=audience_type)
+    search = search.strip()
+    if search:
+        condition = Q(name__icontains=search)
+        if search.isdigit():
+            condition |= Q(pk=int(search))
+        audiences = audiences.filter(condition)
+    return audiences.order_by("name", "pk")

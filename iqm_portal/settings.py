@@ -212,6 +212,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" with choices of their own: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InsertionOrderStatusEnum": "campaigns.models.InsertionOrderStatus",
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+        "ReachStatusEnum": "campaigns.api.serializers.ReachStatus",
+        "AudienceStatusEnum": "audiences.models.AudienceStatus",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------
@@ -263,6 +270,7 @@ CELERY_BEAT_SCHEDULE = {
     "l2-requeue-stalled-transmissions": {"task": "l2_ingest.requeue_stalled", "schedule": 60.0},
     "audiences-prune-old-versions": {"task": "audiences.prune_versions", "schedule": 15 * 60.0},
     "l2-delete-old-failed-files": {"task": "l2_ingest.delete_old_files", "schedule": 6 * 3600.0},
+    "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
 }
 
 # --- Domain settings ------------------------------------------------------------------------------------

@@ -3,10 +3,22 @@
 from .campaigns import (
     campaign_create,
     campaign_delete,
+    campaign_name_available,
     campaign_update,
     insertion_order_create,
     insertion_order_delete,
     insertion_order_update,
+)
+from .reach import (
+    ReachCounter,
+    ReachFigures,
+    ReachTarget,
+    campaign_reach_is_current,
+    campaign_reach_refresh,
+    campaign_reach_refresh_on_commit,
+    campaign_reach_targets,
+    reach_basis,
+    reach_figures,
 )
 from .targeting import (
     CampaignTargetingResult,
@@ -18,14 +30,24 @@ from .targeting import (
 
 __all__ = [
     "CampaignTargetingResult",
+    "ReachCounter",
+    "ReachFigures",
+    "ReachTarget",
     "TargetingChange",
     "TargetingRefusal",
     "campaign_create",
     "campaign_delete",
+    "campaign_name_available",
+    "campaign_reach_is_current",
+    "campaign_reach_refresh",
+    "campaign_reach_refresh_on_commit",
+    "campaign_reach_targets",
     "campaign_targeting_set",
     "campaign_targeting_update",
     "campaign_update",
     "insertion_order_create",
     "insertion_order_delete",
     "insertion_order_update",
+    "reach_basis",
+    "reach_figures",
 ]

@@ -23,6 +23,21 @@ def _check_dates(start: dt.date, end: dt.date) -> None:
         raise ApplicationError("The end date must be on or after the start date.", field="end_date")
 
 
+def _check_budgets(daily: Decimal | None, total: Decimal | None) -> None:
+    if daily is not None and total is not None and daily > total:
+        raise ApplicationError(
+            f"The daily budget (${daily:,.2f}) cannot exceed the total budget (${total:,.2f}).",
+            field="daily_budget",
+        )
+
+
+def _check_io_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ApplicationError("Give the insertion order a name.", field="name")
+    return name
+
+
 def insertion_order_create(
     *,
     organization: Organization,
@@ -36,7 +51,7 @@ def insertion_order_create(
     _check_dates(start_date, end_date)
     return InsertionOrder.objects.create(
         organization=organization,
-        name=name.strip(),
+        name=_check_io_name(name),
         start_date=start_date,
         end_date=end_date,
         budget_type=budget_type,
@@ -58,8 +73,10 @@ def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> Ins
     unknown = set(changes) - _IO_EDITABLE
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        changes["name"] = _check_io_name(changes["name"])
     for name, value in changes.items():
-        setattr(insertion_order, name, value.strip() if name == "name" else value)
+        setattr(insertion_order, name, value)
     _check_dates(insertion_order.start_date, insertion_order.end_date)
     outside = insertion_order.campaigns.exclude(
         start_date__gte=insertion_order.start_date, end_date__lte=insertion_order.end_date
@@ -138,6 +155,7 @@ def campaign_create(
     start_date = min(start_date, insertion_order.end_date)
     end_date = end_date or insertion_order.end_date
     _check_campaign_dates(insertion_order, start_date, end_date)
+    _check_budgets(daily_budget, total_budget)
     with transaction.atomic():
         name = _check_name(organization, name)
         try:
@@ -184,6 +202,7 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     for name, value in changes.items():
         setattr(campaign, name, value)
     _check_campaign_dates(campaign.insertion_order, campaign.start_date, campaign.end_date)
+    _check_budgets(campaign.daily_budget, campaign.total_budget)
     campaign.save()
     return campaign
 

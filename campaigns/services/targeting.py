@@ -20,6 +20,8 @@ from campaigns.models import TARGETABLE_CAMPAIGN_STATUSES, Campaign, CampaignAud
 from campaigns.selectors import campaign_list
 from iqm_portal.exceptions import ApplicationError
 
+from .reach import campaign_reach_refresh_on_commit
+
 
 @dataclass(frozen=True)
 class TargetingChange:
@@ -215,6 +217,7 @@ def campaign_targeting_update(
         CampaignAudience.objects.filter(pk__in=to_delete).delete()
     if to_create:
         CampaignAudience.objects.bulk_create(to_create)
+    campaign_reach_refresh_on_commit(campaign_ids=[r.campaign_id for r in results if r.applied])
     return results
 
 

@@ -46,10 +46,10 @@ def test_token_auth_for_scripts(member_a, org_a, capsys):
 def test_list_sorts_searches_filters_and_pages(api, org_a, theirs):
     for name in ["bravo", "Alpha", "Charlie"]:
         AudienceFactory(organization=org_a, name=name)
-    data = api.get(URL, {"sort": "name", "page_size": 2}).json()
+    data = api.get(URL, {"ordering": "name", "page_size": 2}).json()
     assert data["count"] == 3 and [a["name"] for a in data["results"]] == ["Alpha", "bravo"]
-    assert data["next"] and "sort=name" in data["next"]
-    assert [a["name"] for a in api.get(URL, {"q": "char"}).json()["results"]] == ["Charlie"]
+    assert data["next"] and "ordering=name" in data["next"]
+    assert [a["name"] for a in api.get(URL, {"search": "char"}).json()["results"]] == ["Charlie"]
     first = data["results"][0]
     assert set(first) >= {
         "id",
@@ -64,8 +64,8 @@ def test_list_sorts_searches_filters_and_pages(api, org_a, theirs):
 
 
 def test_the_list_never_shows_another_organization(api, theirs):
-    assert api.get(URL, {"q": "Theirs"}).json()["count"] == 0
-    assert api.get(URL, {"q": str(theirs.pk)}).json()["count"] == 0
+    assert api.get(URL, {"search": "Theirs"}).json()["count"] == 0
+    assert api.get(URL, {"search": str(theirs.pk)}).json()["count"] == 0
 
 
 def test_the_list_uses_a_constant_number_of_queries(api, org_a, django_assert_max_num_queries):
@@ -74,7 +74,7 @@ def test_the_list_uses_a_constant_number_of_queries(api, org_a, django_assert_ma
         api.get(URL)
     AudienceFactory.create_batch(40, organization=org_a)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(api.get(URL, {"sort": "-created", "q": "Audience"}).json()["results"]) == 43
+        assert len(api.get(URL, {"ordering": "-created", "search": "Audience"}).json()["results"]) == 43
 
 
 def test_retrieve_has_figures_versions_and_campaigns(api, org_a):

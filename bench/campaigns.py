@@ -1,0 +1,261 @@
+"""Campaigns: the reach of a campaign with millions of voters against the floor of reading them, and one
+request that adds an audience to every campaign of a 1 000-campaign insertion order."""
+
+import datetime as dt
+import json
+import random
+import statistics
+import time
+import warnings
+
+from .support import bench_database_url, percentile, recreate_database, row, setup_django, timed
+
+POPULATION = 2_500_000  # the voters of a state the lists are drawn from, so that they overlap
+ALLOW = [1_000_000] * 5
+BLOCK = [500_000] * 2
+CAMPAIGNS = 1_000
+REQUESTS = 20
+
+
+def _load(organization, name: str, indexes: list[int]) -> tuple[object, float]:
+    """An audience whose current version holds these voters, loaded and switched in as an ingest does.
+
+    The index-th voter is LALOH followed by 100000000 + 7 × index (sparse, as L2's serials are); with IDs
+    of one state and one length, its key is a fixed base plus 7 × index.
+    """
+    from audiences.models import Audience, AudienceStatus
+    from audiences.services import audience_version_activate, audience_version_start
+    from audiences.voter_keys import voter_key
+    from audiences.voter_store import VersionWriter
+
+    base = voter_key("LALOH100000000")
+    audience = Audience.objects.create(
+        organization=organization, name=name, l2_segment_name=name, status=AudienceStatus.PROCESSING
+    )
+    version = audience_version_start(audience=audience)
+    writer = VersionWriter(version.pk)
+    writer.begin()
+    for start in range(0, len(indexes), 100_000):
+        writer.append([base + 7 * i for i in indexes[start : start + 100_000]])
+    started = time.perf_counter()
+    writer.finish()  # commits the rows and builds the index on voter_key
+    finish_seconds = time.perf_counter() - started
+    audience_version_activate(
+        version=version,
+        writer=writer,
+        figures={"voter_count": len(indexes), "household_count": None},
+        origin={},
+    )
+    audience.refresh_from_db()
+    return audience, finish_seconds
+
+
+def _expected_reach(allow: list[list[int]], block: list[list[int]]) -> int:
+    """The brute-force count, over indexes of the population."""
+    flags = bytearray(POPULATION)
+    for indexes in allow:
+        for i in indexes:
+            flags[i] = 1
+    for indexes in block:
+        for i in indexes:
+            flags[i] = 0
+    return sum(flags)
+
+
+def reach_figures(organization) -> dict:
+    from django.db import connection
+
+    from audiences.voter_store import reach_count
+    from campaigns.models import TargetingList
+    from campaigns.services import ReachTarget, reach_figures
+
+    rng = random.Random(2026)
+    allow_sets = [rng.sample(range(POPULATION), n) for n in ALLOW]
+    block_sets = [rng.sample(range(POPULATION), n) for n in BLOCK]
+    print(f"Loading {len(ALLOW)} + {len(BLOCK)} audiences ({sum(ALLOW) + sum(BLOCK):,} voters) …", flush=True)
+    allowed, blocked, index_seconds = [], [], []
+    for n, indexes in enumerate(allow_sets, 1):
+        audience, seconds = _load(organization, f"Allow {n}", indexes)
+        allowed.append(audience)
+        index_seconds.append(seconds)
+    for n, indexes in enumerate(block_sets, 1):
+        audience, seconds = _load(organization, f"Block {n}", indexes)
+        blocked.append(audience)
+    allow_versions = [a.current_version_id for a in allowed]
+    block_versions = [a.current_version_id for a in blocked]
+    versions = allow_versions + block_versions
+
+    def floor():
+        with connection.cursor() as cursor:
+            placeholders = ", ".join(["%s"] * len(versions))
+            cursor.execute(
+                f"SELECT count(*) FROM audiences_member WHERE version_id IN ({placeholders})", versions
+            )
+            assert cursor.fetchone()[0] == sum(ALLOW) + sum(BLOCK)
+
+    counts: list[int] = []
+
+    def reach():
+        counts.append(reach_count(allow_versions, block_versions))
+
+    floor(), reach()  # warm the cache: both are measured reading from memory
+    a, _ = timed(floor, repeat=5)
+    b, runs = timed(reach, repeat=5)
+    expected = _expected_reach(allow_sets, block_sets)
+    if set(counts) != {expected}:
+        raise SystemExit(f"Reach is wrong: {set(counts)} instead of {expected}")
+
+    targets = [ReachTarget(x.pk, TargetingList.ALLOWLIST, x.current_version_id) for x in allowed] + [
+        ReachTarget(x.pk, TargetingList.BLOCKLIST, x.current_version_id) for x in blocked
+    ]
+    started = time.perf_counter()
+    figures = reach_figures(targets)
+    breakdown_seconds = time.perf_counter() - started
+    assert figures.reach == expected
+
+    print(
+        f"\nCampaigns — reach of {len(ALLOW)} × {ALLOW[0]:,} allowlisted and {len(BLOCK)} × {BLOCK[0]:,} "
+        f"blocklisted voters drawn from {POPULATION:,} (they overlap)"
+    )
+    print(row("(a) count(*) of the seven versions' rows", f"{a:.3f} s", "median of 5: the floor"))
+    print(
+        row(
+            "(b) reach: allowlist union minus blocklist union",
+            f"{b:.3f} s",
+            f"median of 5; {expected:,} voters, checked",
+        )
+    )
+    print(row("    ratio b/a", f"{b / a:.2f}", "target ≤ 3"))
+    print(row("    slowest of the 5", f"{max(runs):.3f} s"))
+    print(
+        row(
+            "    reach + each audience's own share (9 counts)",
+            f"{breakdown_seconds:.2f} s",
+            "what the worker stores",
+        )
+    )
+    print(
+        row(
+            "    index on voter_key when a 1M version loads",
+            f"{statistics.median(index_seconds):.2f} s",
+            "median of 5, paid by the ingest",
+        )
+    )
+    return {
+        "floor": a,
+        "reach": b,
+        "ratio": b / a,
+        "voters": expected,
+        "breakdown_seconds": breakdown_seconds,
+    }
+
+
+def bulk_targeting(organization, user) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from audiences.models import Audience, AudienceStatus
+    from campaigns.models import Campaign, CampaignStatus, InsertionOrder
+
+    today = dt.date.today()
+
+    def insertion_order(name: str, campaigns: int) -> InsertionOrder:
+        io = InsertionOrder.objects.create(
+            organization=organization,
+            name=name,
+            start_date=today,
+            end_date=today + dt.timedelta(days=90),
+            budget_total=1_000_000,
+        )
+        Campaign.objects.bulk_create(
+            Campaign(
+                organization=organization,
+                insertion_order=io,
+                name=f"{name} – campaign {n:04d}",
+                status=CampaignStatus.RUNNING,
+                start_date=io.start_date,
+                end_date=io.end_date,
+            )
+            for n in range(campaigns)
+        )
+        return io
+
+    big = insertion_order("Bench IO", CAMPAIGNS)
+    small = insertion_order("Small IO", 10)
+    audiences = Audience.objects.bulk_create(
+        Audience(organization=organization, name=f"Daily list {n:02d}", status=AudienceStatus.READY)
+        for n in range(REQUESTS + 1)
+    )
+    client = Client()
+    client.force_login(user)
+
+    def post(io, audience) -> tuple[float, int, dict]:
+        payload = {"insertion_order_ids": [io.pk], "blocklist": [audience.pk]}
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.post(
+                "/api/v1/campaigns/targeting/", json.dumps(payload), content_type="application/json"
+            )
+            seconds = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"The request was refused: {response.status_code} {response.content[:500]!r}")
+        return seconds, len(queries.captured_queries), response.json()
+
+    _, small_queries, _ = post(small, audiences[-1])
+    seconds, query_counts = [], []
+    for audience in audiences[:REQUESTS]:
+        took, queries, body = post(big, audience)
+        applied = sum(len(r["applied"]) for r in body["results"])
+        if applied != CAMPAIGNS:
+            raise SystemExit(f"Expected {CAMPAIGNS} additions, got {applied}")
+        seconds.append(took)
+        query_counts.append(queries)
+
+    p95 = percentile(seconds, 95)
+    print(f"\nCampaigns — one request adds one audience to every campaign of an IO of {CAMPAIGNS:,}")
+    print(
+        row(
+            f"POST /api/v1/campaigns/targeting, p95 of {REQUESTS}",
+            f"{p95 * 1000:.0f} ms",
+            f"target ≤ 500 ms; median {statistics.median(seconds) * 1000:.0f} ms",
+        )
+    )
+    constant = len(set(query_counts)) == 1 and query_counts[0] == small_queries
+    print(
+        row(
+            "    queries per request",
+            f"{query_counts[0]}",
+            f"{'the same' if constant else 'NOT the same'} for 10 campaigns ({small_queries}) and every request",
+        )
+    )
+    return {
+        "p95": p95,
+        "median": statistics.median(seconds),
+        "queries": query_counts[0],
+        "small_queries": small_queries,
+    }
+
+
+def run() -> dict:
+    # Static files are served from the app folders here; nothing was collected into STATIC_ROOT.
+    warnings.filterwarnings("ignore", "No directory at")
+    database_url = bench_database_url()
+    recreate_database(database_url)
+    setup_django(database_url)
+
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership, Organization, Role
+    from iqm_portal.celery import app
+
+    app.control.purge()  # reach refreshes queued while loading: no worker runs here
+    organization = Organization.objects.create(account_id=123456, name="Bench")
+    user = get_user_model().objects.create_user("bench", password=None)
+    Membership.objects.create(user=user, organization=organization, role=Role.ADMIN)
+    try:
+        figures = reach_figures(organization)
+        figures.update(bulk_targeting(organization, user))
+    finally:
+        app.control.purge()
+    return figures

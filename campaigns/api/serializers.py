@@ -1,0 +1,327 @@
+"""What the Campaigns API reads and answers: input serializers, output serializers and documents."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import TextChoices
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import (
+    BudgetType,
+    Campaign,
+    CampaignStatus,
+    CampaignType,
+    InsertionOrder,
+    InsertionOrderStatus,
+    TargetingList,
+)
+from ..selectors import campaign_targeting, insertion_order_list
+from ..services import CampaignTargetingResult, ReachTarget, campaign_reach_is_current
+
+
+class InsertionOrderOutput(serializers.ModelSerializer):
+    campaign_count = serializers.IntegerField(read_only=True, help_text="Campaigns in the IO.")
+
+    class Meta:
+        model = InsertionOrder
+        fields = [
+            "id",
+            "name",
+            "start_date",
+            "end_date",
+            "budget_type",
+            "budget_total",
+            "time_zone",
+            "status",
+            "campaign_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InsertionOrderCreateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    budget_type = serializers.ChoiceField(choices=BudgetType.choices, default=BudgetType.BUDGET)
+    budget_total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    time_zone = serializers.CharField(max_length=64, default="America/New_York")
+
+
+class InsertionOrderUpdateInput(InsertionOrderCreateInput):
+    budget_type = serializers.ChoiceField(
+        choices=BudgetType.choices,
+        required=False,
+        help_text="Fixed at creation: only its current value is accepted.",
+    )
+    time_zone = serializers.CharField(max_length=64)
+    status = serializers.ChoiceField(choices=InsertionOrderStatus.choices)
+
+
+def _reach_targets(campaign: Campaign) -> list[ReachTarget]:
+    return [
+        ReachTarget(t.audience_id, t.list_type, t.audience.current_version_id)
+        for t in campaign.audience_targets.all()
+    ]
+
+
+class ReachStatus(TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Not applicable (PG)"
+    ALL_VOTERS = "all_voters", "All voters"
+    COUNTED = "counted", "Counted"
+    UPDATING = "updating", "Updating"
+
+
+class ReachOutput(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=ReachStatus.choices,
+        help_text="not_applicable: a PG campaign; all_voters: nothing allowlisted (see excluded); counted: "
+        "voters is the exact count; updating: the targeting changed and the count is being redone.",
+    )
+    voters = serializers.IntegerField(allow_null=True, help_text="Targetable voters, when counted.")
+    excluded = serializers.IntegerField(allow_null=True, help_text="Voters the Blocklist keeps out.")
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+def reach_document(campaign: Campaign, targets: list[ReachTarget]) -> dict:
+    if not campaign.takes_audiences:
+        state = "not_applicable"
+    elif not targets:
+        state = "all_voters"
+    elif not campaign_reach_is_current(campaign, targets):
+        state = "updating"
+    elif campaign.reach is None:
+        state = "all_voters"
+    else:
+        state = "counted"
+    counted = state in ("counted", "all_voters") and bool(targets)
+    return {
+        "status": state,
+        "voters": campaign.reach if state == "counted" else None,
+        "excluded": campaign.reach_excluded if counted else None,
+        "computed_at": campaign.reach_computed_at if counted else None,
+    }
+
+
+class CampaignOutput(serializers.ModelSerializer):
+    insertion_order_name = serializers.CharField(source="insertion_order.name", read_only=True)
+    allowlist_count = serializers.IntegerField(read_only=True)
+    blocklist_count = serializers.IntegerField(read_only=True)
+    reach = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "name",
+            "insertion_order",
+            "insertion_order_name",
+            "campaign_type",
+            "status",
+            "start_date",
+            "end_date",
+            "daily_budget",
+            "total_budget",
+            "max_bid",
+            "allowlist_count",
+            "blocklist_count",
+            "reach",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ReachOutput)
+    def get_reach(self, campaign: Campaign) -> dict:
+        return reach_document(campaign, _reach_targets(campaign))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class InsertionOrderField(serializers.PrimaryKeyRelatedField):
+    """An insertion order of the organization in scope: any other ID is not found."""
+
+    def get_queryset(self):
+        return insertion_order_list(organization=self.context["request"].organization)
+
+
+class CampaignCreateInput(serializers.Serializer):
+    insertion_order = InsertionOrderField()
+    name = serializers.CharField(max_length=255)
+    campaign_type = serializers.ChoiceField(choices=CampaignType.choices, default=CampaignType.ADVANCED)
+    start_date = serializers.DateField(required=False, help_text="Defaults to the IO's start (or today).")
+    end_date = serializers.DateField(required=False, help_text="Defaults to the IO's end.")
+    daily_budget = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    total_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    max_bid = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+
+
+class CampaignUpdateInput(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    status = serializers.ChoiceField(choices=CampaignStatus.choices)
+    campaign_type = serializers.ChoiceField(
+        choices=CampaignType.choices,
+        required=False,
+        help_text="Fixed at creation: only its current value is accepted.",
+    )
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    daily_budget = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), allow_null=True
+    )
+    total_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0.01"), allow_null=True
+    )
+    max_bid = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0.01"), allow_null=True
+    )
+
+
+class TargetingChangeOutput(serializers.Serializer):
+    audience_id = serializers.IntegerField()
+    audience_name = serializers.CharField()
+    list = serializers.ChoiceField(choices=TargetingList.choices)
+    action = serializers.ChoiceField(choices=["added", "removed", "already_present"])
+
+
+class TargetingRefusalOutput(serializers.Serializer):
+    audience_id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(
+        help_text="campaign_not_found, audience_not_found, conflicting_lists, on_other_list, "
+        "audience_not_targetable, campaign_not_editable, pg_campaign, audience_limit"
+    )
+    reason = serializers.CharField()
+    list = serializers.ChoiceField(choices=TargetingList.choices, allow_null=True)
+
+
+class TargetingResultOutput(serializers.Serializer):
+    campaign_id = serializers.IntegerField()
+    campaign_name = serializers.CharField(allow_null=True)
+    applied = TargetingChangeOutput(many=True)
+    unchanged = TargetingChangeOutput(many=True)
+    refused = TargetingRefusalOutput(many=True)
+
+
+def result_document(result: CampaignTargetingResult, campaign_name: str | None = None) -> dict:
+    def change(c):
+        return {
+            "audience_id": c.audience_id,
+            "audience_name": c.audience_name,
+            "list": c.list_type,
+            "action": c.action,
+        }
+
+    return {
+        "campaign_id": result.campaign_id,
+        "campaign_name": result.campaign_name or campaign_name,
+        "applied": [change(c) for c in result.applied],
+        "unchanged": [change(c) for c in result.unchanged],
+        "refused": [
+            {"audience_id": r.audience_id, "code": r.code, "reason": r.reason, "list": r.list_type}
+            for r in result.refused
+        ],
+    }
+
+
+class TargetedAudienceOutput(serializers.Serializer):
+    audience_id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    voters = serializers.IntegerField(allow_null=True)
+    contribution = serializers.IntegerField(
+        allow_null=True,
+        help_text="Voters only this audience brings (Allowlist) or keeps out (Blocklist); null while updating.",
+    )
+
+
+class CampaignTargetingOutput(serializers.Serializer):
+    campaign_id = serializers.IntegerField()
+    campaign_name = serializers.CharField()
+    takes_audiences = serializers.BooleanField(help_text="False for PG campaigns.")
+    max_audiences = serializers.IntegerField()
+    allowlist = TargetedAudienceOutput(many=True)
+    blocklist = TargetedAudienceOutput(many=True)
+    reach = ReachOutput()
+
+
+def targeting_document(campaign: Campaign, organization) -> dict:
+    targets = list(campaign_targeting(organization=organization, campaign_id=campaign.pk).order_by("id"))
+    reach_targets = [ReachTarget(t.audience_id, t.list_type, t.audience.current_version_id) for t in targets]
+    reach = reach_document(campaign, reach_targets)
+    breakdown = campaign.reach_breakdown if reach["status"] in ("counted", "all_voters") else {}
+
+    def entry(t):
+        a = t.audience
+        return {
+            "audience_id": a.pk,
+            "name": a.name,
+            "status": a.status,
+            "voters": a.voter_count,
+            "contribution": (breakdown or {}).get(str(a.pk)),
+        }
+
+    return {
+        "campaign_id": campaign.pk,
+        "campaign_name": campaign.name,
+        "takes_audiences": campaign.takes_audiences,
+        "max_audiences": settings.MAX_AUDIENCES_PER_CAMPAIGN,
+        "allowlist": [entry(t) for t in targets if t.list_type == TargetingList.ALLOWLIST],
+        "blocklist": [entry(t) for t in targets if t.list_type == TargetingList.BLOCKLIST],
+        "reach": reach,
+    }
+
+
+class CampaignTargetingSetInput(serializers.Serializer):
+    allowlist = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+    blocklist = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+
+
+class BulkTargetingInput(serializers.Serializer):
+    campaign_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), default=list, max_length=5000
+    )
+    insertion_order_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=100,
+        help_text="Every campaign of these insertion orders.",
+    )
+    allowlist = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=100,
+        help_text="Audiences to include.",
+    )
+    blocklist = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=100,
+        help_text="Audiences to exclude.",
+    )
+    remove = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=100,
+        help_text="Audiences to take off either list (applied first).",
+    )
+
+    def validate_insertion_order_ids(self, ids: list[int]) -> list[int]:
+        known = set(
+            insertion_order_list(organization=self.context["organization"])
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise serializers.ValidationError(
+                [f"No insertion order with ID {i} in this organization." for i in dict.fromkeys(unknown)]
+            )
+        return ids

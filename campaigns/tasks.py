@@ -1,0 +1,46 @@
+from celery import shared_task
+from django.db import OperationalError
+
+from audiences.voter_store import VersionMissing
+
+from .selectors import campaign_ids_targeting
+from .services.reach import ReachCounter, campaign_ids_needing_reach, campaign_reach_refresh
+
+# Campaigns per refresh task: a popular audience's refresh fans out over several workers.
+REACH_BATCH = 100
+
+
+@shared_task(
+    name="campaigns.refresh_reach",
+    queue="default",
+    autoretry_for=(VersionMissing, OperationalError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def refresh_reach(campaign_ids: list[int]) -> int:
+    """Recompute the reach of these campaigns; those already up to date are skipped, so repeats are free.
+
+    VersionMissing: an audience switched versions (and the old one was pruned) while we read; the retry
+    reads the current versions again.
+    """
+    counter = ReachCounter()  # campaigns with the same audiences are counted once
+    return sum(campaign_reach_refresh(campaign_id=cid, counter=counter) for cid in campaign_ids)
+
+
+@shared_task(name="campaigns.refresh_reach_for_audiences", queue="default")
+def refresh_reach_for_audiences(audience_ids: list[int]) -> int:
+    """An audience switched to a new version: refresh every campaign that targets it, in batches."""
+    campaign_ids = campaign_ids_targeting(audience_ids=audience_ids)
+    for start in range(0, len(campaign_ids), REACH_BATCH):
+        refresh_reach.delay(campaign_ids[start : start + REACH_BATCH])
+    return len(campaign_ids)
+
+
+@shared_task(name="campaigns.refresh_stale_reach", queue="default")
+def refresh_stale_reach() -> int:
+    """Beat: queue refreshes for campaigns whose reach no longer matches their targeting (a lost task)."""
+    stale = campaign_ids_needing_reach()
+    for start in range(0, len(stale), REACH_BATCH):
+        refresh_reach.delay(stale[start : start + REACH_BATCH])
+    return len(stale)

@@ -1,0 +1,240 @@
+"""Reach: exact targetable voters, against a brute-force count in Python, and how it is kept up to date."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audiences import voter_store
+from audiences.models import AudienceStatus
+from campaigns.models import TargetingList
+from campaigns.services import (
+    ReachTarget,
+    campaign_reach_refresh,
+    campaign_targeting_update,
+    reach_basis,
+    reach_figures,
+)
+from campaigns.services.reach import campaign_ids_needing_reach
+from campaigns.tasks import refresh_reach, refresh_stale_reach
+from tests.campaigns.conftest import load_members
+from tests.factories import AudienceFactory, CampaignFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Small voter keys from one state: lists overlap a lot, as real ones do.
+member_sets = st.sets(st.integers(min_value=1, max_value=80), max_size=50)
+
+
+def brute_force(allow: list[set[int]], block: list[set[int]]) -> dict:
+    union = set().union(*allow) if allow else set()
+    blocked = set().union(*block) if block else set()
+    reach = len(union - blocked)
+    return {"reach": reach, "excluded": len(union & blocked), "blocked": len(blocked)}
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    allow=st.lists(member_sets, max_size=4),
+    block=st.lists(member_sets, max_size=3),
+    split=st.booleans(),
+)
+def test_reach_is_exactly_the_allowlist_union_minus_the_blocklist_union(db, monkeypatch, allow, block, split):
+    # Cut the key space into ranges even for these few rows, as for millions, half of the time.
+    monkeypatch.setattr(voter_store, "REACH_SPLIT_ABOVE_ROWS", 0 if split else 10**12)
+    organization = OrganizationFactory()
+    targets = []
+    for list_type, sets in ((TargetingList.ALLOWLIST, allow), (TargetingList.BLOCKLIST, block)):
+        for keys in sets:
+            audience = AudienceFactory(organization=organization)
+            load_members(audience, keys)
+            targets.append(ReachTarget(audience.pk, list_type, audience.current_version_id))
+
+    figures = reach_figures(targets)
+    expected = brute_force(allow, block)
+
+    if allow:
+        assert figures.reach == expected["reach"]
+        assert figures.excluded == expected["excluded"]
+        assert (
+            voter_store.reach_count(
+                [t.version_id for t in targets if t.list_type == TargetingList.ALLOWLIST],
+                [t.version_id for t in targets if t.list_type == TargetingList.BLOCKLIST],
+            )
+            == expected["reach"]
+        )
+    else:
+        # Nothing allowlisted: every voter but the blocklisted ones, which is not a count we invent.
+        assert figures.reach is None
+        assert figures.excluded == expected["blocked"]
+    # Each audience's own share is what leaving it out would change.
+    for index, target in enumerate(targets):
+        rest_allow = [s for i, s in enumerate(allow) if i != index]
+        rest_block = [s for i, s in enumerate(block) if i + len(allow) != index]
+        if not allow:
+            share = expected["blocked"] - brute_force([], rest_block)["blocked"]
+        elif target.list_type == TargetingList.ALLOWLIST:
+            share = expected["reach"] - brute_force(rest_allow, block)["reach"]
+        else:
+            share = brute_force(allow, rest_block)["reach"] - expected["reach"]
+        assert figures.breakdown[str(target.audience_id)] == share
+
+
+def test_a_duplicate_shares_its_originals_members_and_neither_counts_twice(org_a):
+    from audiences.services import audience_duplicate
+
+    original = AudienceFactory(organization=org_a)
+    load_members(original, range(1, 11))
+    copy = audience_duplicate(audience=original)
+    targets = [
+        ReachTarget(original.pk, TargetingList.ALLOWLIST, original.current_version_id),
+        ReachTarget(copy.pk, TargetingList.ALLOWLIST, copy.current_version_id),
+    ]
+    figures = reach_figures(targets)
+    assert figures.reach == 10
+    assert figures.breakdown == {str(original.pk): 0, str(copy.pk): 0}
+
+
+def test_an_audience_still_loading_counts_for_nothing_yet(org_a):
+    loaded = AudienceFactory(organization=org_a)
+    load_members(loaded, range(1, 6))
+    loading = AudienceFactory(organization=org_a, status=AudienceStatus.PROCESSING)
+    targets = [
+        ReachTarget(loaded.pk, TargetingList.ALLOWLIST, loaded.current_version_id),
+        ReachTarget(loading.pk, TargetingList.ALLOWLIST, None),
+    ]
+    figures = reach_figures(targets)
+    assert figures.reach == 5 and figures.breakdown[str(loading.pk)] == 0
+
+
+def test_the_basis_names_each_audience_and_its_version_and_ignores_order():
+    a = ReachTarget(1, TargetingList.ALLOWLIST, 10)
+    b = ReachTarget(2, TargetingList.BLOCKLIST, None)
+    assert reach_basis([b, a]) == reach_basis([a, b]) == "a=1:10;b=2:-"
+    assert reach_basis([]) == ""
+
+
+def test_a_refresh_stores_the_figures_and_a_second_one_does_nothing(org_a, django_assert_max_num_queries):
+    campaign = CampaignFactory(insertion_order__organization=org_a)
+    allowed, blocked = AudienceFactory.create_batch(2, organization=org_a)
+    load_members(allowed, range(1, 101))
+    load_members(blocked, range(51, 61))
+    campaign_targeting_update(
+        organization=org_a, campaign_ids=[campaign.pk], allowlist=[allowed.pk], blocklist=[blocked.pk]
+    )
+
+    assert campaign_reach_refresh(campaign_id=campaign.pk) is True
+
+    campaign.refresh_from_db()
+    assert (campaign.reach, campaign.reach_excluded) == (90, 10)
+    assert campaign.reach_breakdown == {str(allowed.pk): 90, str(blocked.pk): 10}
+    assert campaign.reach_computed_at is not None
+    with django_assert_max_num_queries(2):
+        assert campaign_reach_refresh(campaign_id=campaign.pk) is False
+
+
+def test_a_new_version_of_an_audience_makes_the_stored_reach_stale_until_refreshed(org_a):
+    campaign = CampaignFactory(insertion_order__organization=org_a)
+    audience = AudienceFactory(organization=org_a)
+    load_members(audience, range(1, 11))
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    refresh_reach([campaign.pk])
+    assert campaign_ids_needing_reach() == []
+
+    load_members(audience, range(1, 31))
+
+    assert campaign_ids_needing_reach() == [campaign.pk]
+    refresh_reach([campaign.pk])
+    campaign.refresh_from_db()
+    assert campaign.reach == 30
+
+
+def test_removing_every_audience_means_every_voter_again(org_a):
+    campaign = CampaignFactory(insertion_order__organization=org_a)
+    audience = AudienceFactory(organization=org_a)
+    load_members(audience, range(1, 11))
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    refresh_reach([campaign.pk])
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+
+    refresh_reach([campaign.pk])
+
+    campaign.refresh_from_db()
+    assert campaign.reach is None and campaign.reach_basis == "" and campaign.reach_breakdown == {}
+
+
+def test_targeting_changes_queue_a_refresh_of_the_changed_campaigns_once_committed(
+    org_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(refresh_reach, "delay", lambda ids: queued.append(ids))
+    changed, untouched = CampaignFactory.create_batch(2, insertion_order__organization=org_a)
+    audience = AudienceFactory(organization=org_a)
+    campaign_targeting_update(organization=org_a, campaign_ids=[untouched.pk], allowlist=[audience.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_targeting_update(
+            organization=org_a, campaign_ids=[changed.pk, untouched.pk], allowlist=[audience.pk]
+        )
+
+    assert queued == [[changed.pk]]  # the other one already had it: nothing to recompute
+
+
+def test_a_new_audience_version_queues_a_refresh_of_the_campaigns_using_it(
+    org_a, django_capture_on_commit_callbacks, monkeypatch, eager_tasks
+):
+    refreshed = []
+    monkeypatch.setattr(refresh_reach, "delay", lambda ids: refreshed.append(ids))
+    audience, other = AudienceFactory.create_batch(2, organization=org_a)
+    using = CampaignFactory(insertion_order__organization=org_a)
+    CampaignFactory(insertion_order__organization=org_a)  # targets nothing
+    campaign_targeting_update(organization=org_a, campaign_ids=[using.pk], blocklist=[audience.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_members(audience, range(1, 4))
+        load_members(other, range(1, 4))
+
+    assert refreshed == [[using.pk]]
+
+
+def test_a_broker_that_is_down_never_fails_the_change(org_a, django_capture_on_commit_callbacks, monkeypatch):
+    def down(ids):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(refresh_reach, "delay", down)
+    campaign = CampaignFactory(insertion_order__organization=org_a)
+    audience = AudienceFactory(organization=org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        [result] = campaign_targeting_update(
+            organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+        )
+    assert result.ok
+
+
+def test_the_sweep_queues_what_a_lost_task_left_stale(org_a, monkeypatch):
+    queued = []
+    monkeypatch.setattr(refresh_reach, "delay", lambda ids: queued.append(ids))
+    stale = CampaignFactory(insertion_order__organization=org_a)
+    CampaignFactory(insertion_order__organization=org_a)  # no audience: nothing to compute
+    audience = AudienceFactory(organization=org_a)
+    campaign_targeting_update(organization=org_a, campaign_ids=[stale.pk], allowlist=[audience.pk])
+
+    assert refresh_stale_reach() == 1
+    assert queued == [[stale.pk]]
+
+
+@pytest.mark.django_db(transaction=True)  # pruning detaches CONCURRENTLY: outside any transaction
+def test_a_pruned_version_is_reported_so_the_task_retries_with_the_current_ones(org_a):
+    audience = AudienceFactory(organization=org_a)
+    load_members(audience, range(1, 4))
+    kept = AudienceFactory(organization=org_a)
+    load_members(kept, range(2, 6))
+    gone = audience.current_version_id
+    voter_store.discard_version_rows(gone)
+
+    with pytest.raises(voter_store.VersionMissing):
+        voter_store.reach_count([kept.current_version_id], [gone])
+    assert voter_store.reach_count([kept.current_version_id], []) == 4
