@@ -1,6 +1,12 @@
-"""``python -m bench [ingest|audiences|campaigns …]``: run the benchmarks and print their figures."""
+"""``python -m bench [ingest|audiences|campaigns …]``: run the benchmarks and print their figures.
+
+Each suite runs in a process of its own, on a freshly created database, so none inherits another's
+connections, caches or memory.
+"""
 
 import argparse
+import subprocess
+import sys
 
 from . import audiences, campaigns, ingest
 
@@ -17,11 +23,19 @@ def main() -> None:
     unknown = set(args.suites) - set(SUITES)
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(sorted(unknown))}")
-    for name in args.suites or SUITES:
-        if name == "ingest":
-            SUITES[name](rows=args.rows)
-        else:
-            SUITES[name]()
+    suites = args.suites or list(SUITES)
+    if len(suites) > 1:
+        failed = [
+            name
+            for name in suites
+            if subprocess.run([sys.executable, "-m", "bench", name, "--rows", str(args.rows)]).returncode
+        ]
+        sys.exit(f"failed: {', '.join(failed)}" if failed else 0)
+    [name] = suites
+    if name == "ingest":
+        SUITES[name](rows=args.rows)
+    else:
+        SUITES[name]()
 
 
 if __name__ == "__main__":
