@@ -254,6 +254,9 @@ def test_create_campaign_with_the_ticked_audiences(signed_in, org_a, screenshot)
     expect(result).to_contain_text("“Young renters” added to the Allowlist")
     campaign = Campaign.objects.get(name="Persuasion Display – Suburbs")
     assert campaign.audience_targets.filter(list_type="allowlist").count() == 2
+    result.get_by_role("link", name="Open the campaign").click()
+    expect(page).to_have_url(re.compile(rf"/campaigns/{campaign.pk}/$"))
+    expect(page.get_by_text("Suburban women").first).to_be_attached()
 
 
 @pytest.mark.worker
