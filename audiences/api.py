@@ -1,11 +1,12 @@
 """The audiences API: the same table, details and operations as the Audiences app, for scripts."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.api.serializers import TargetingResultOutput, result_document
 from campaigns.services import campaign_targeting_update
 from iqm_portal.api import ORGANIZATION_HEADER, OrganizationScopedMixin
 
@@ -24,8 +25,6 @@ from .serializers import (
     AudienceDuplicateSerializer,
     AudienceListSerializer,
     AudienceUpdateSerializer,
-    TargetingResultSerializer,
-    targeting_result_data,
 )
 from .services import audience_delete, audience_duplicate, audience_update
 
@@ -108,7 +107,10 @@ class AudienceViewSet(
         copy = audience_duplicate(audience=self._audience(pk), name=serializer.validated_data.get("name"))
         return Response(self._detail(self._audience(copy.pk)), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AddToCampaignsSerializer, responses=TargetingResultSerializer(many=True))
+    @extend_schema(
+        request=AddToCampaignsSerializer,
+        responses=inline_serializer("AddToCampaignsOutput", {"results": TargetingResultOutput(many=True)}),
+    )
     @action(detail=False, methods=["post"], url_path="add-to-campaigns")
     def add_to_campaigns(self, request):
         """Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its campaigns)."""
@@ -122,7 +124,7 @@ class AudienceViewSet(
             allowlist=data["audience_ids"] if data["list"] == "allowlist" else [],
             blocklist=data["audience_ids"] if data["list"] == "blocklist" else [],
         )
-        return Response({"results": [targeting_result_data(r) for r in results]})
+        return Response({"results": [result_document(r) for r in results]})
 
     def _audience(self, pk):
         return get_object_or_404(

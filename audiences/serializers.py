@@ -111,25 +111,3 @@ class AddToCampaignsSerializer(serializers.Serializer):
         if not data["campaign_ids"] and not data["insertion_order_ids"]:
             raise serializers.ValidationError({"campaign_ids": ["Give campaign_ids or insertion_order_ids."]})
         return data
-
-
-class TargetingResultSerializer(serializers.Serializer):
-    """What was applied, already so, or refused (and why) on one campaign."""
-
-    campaign_id = serializers.IntegerField()
-    campaign_name = serializers.CharField(allow_null=True)
-    applied = serializers.ListField(child=serializers.DictField())
-    unchanged = serializers.ListField(child=serializers.DictField())
-    refused = serializers.ListField(child=serializers.DictField())
-
-
-def targeting_result_data(result) -> dict:
-    from dataclasses import asdict
-
-    return {
-        "campaign_id": result.campaign_id,
-        "campaign_name": result.campaign_name,
-        "applied": [asdict(c) for c in result.applied],
-        "unchanged": [asdict(c) for c in result.unchanged],
-        "refused": [asdict(r) for r in result.refused],
-    }

@@ -86,5 +86,24 @@ def client_a(client, member_a):
 
 
 @pytest.fixture
+def api(member_a):
+    """The REST API as a member of org_a, signed in with a session as the browser is."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(member_a)
+    return client
+
+
+@pytest.fixture
+def api_b(member_b):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(member_b)
+    return client
+
+
+@pytest.fixture
 def password():
     return PASSWORD

@@ -17,13 +17,6 @@ URL = "/api/v1/audiences/"
 
 
 @pytest.fixture
-def api(member_a):
-    client = APIClient()
-    client.force_authenticate(member_a)
-    return client
-
-
-@pytest.fixture
 def theirs(org_b):
     return AudienceFactory(organization=org_b, name="Theirs")
 
@@ -141,7 +134,7 @@ def test_add_to_campaigns_reports_per_campaign(api, org_a):
     )
     assert response.status_code == 200
     results = {r["campaign_id"]: r for r in response.json()["results"]}
-    assert results[c1.pk]["applied"][0]["list_type"] == "blocklist"
+    assert results[c1.pk]["applied"][0]["list"] == "blocklist"
     assert results[c2.pk]["refused"][0]["code"] == "campaign_not_editable"
 
 

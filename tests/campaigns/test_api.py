@@ -18,20 +18,6 @@ pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def api(member_a):
-    client = APIClient()
-    client.force_login(member_a)
-    return client
-
-
-@pytest.fixture
-def api_b(member_b):
-    client = APIClient()
-    client.force_login(member_b)
-    return client
-
-
 def targets(campaign) -> dict[int, str]:
     return dict(CampaignAudience.objects.filter(campaign=campaign).values_list("audience_id", "list_type"))
 
