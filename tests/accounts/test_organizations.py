@@ -71,3 +71,13 @@ def test_logout_signs_out(client_a):
     response = client_a.post("/logout/")
     assert response.status_code == 302
     assert client_a.get("/audiences/").status_code == 302
+
+
+def test_the_admin_site_is_for_ops_staff_only_not_organization_admins(client_a, member_a):
+    # An organization's admin is a role in the portal, not access to every organization in the admin site.
+    from accounts.models import Membership
+
+    assert Membership.objects.get(user=member_a).role == Role.ADMIN
+    response = client_a.get("/admin/l2_ingest/transmission/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert client_a.post("/admin/l2_ingest/transmission/", {"action": "retry"}).status_code == 302
