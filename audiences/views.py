@@ -160,7 +160,6 @@ def row(request, audience_id: int):
         {
             "audience": audience,
             "checked": request.GET.get("audience") == str(audience.pk),
-            "can_edit": request.membership.can_edit,
         },
     )
 

@@ -56,7 +56,6 @@ class VersionWriter:
         self.table = partition_name(self.version_id)
         self._pg = _is_postgres()
         self._conn = None
-        self.rows_written = 0
 
     # -- loading ---------------------------------------------------------------------------------------
     def begin(self) -> None:
@@ -85,7 +84,6 @@ class VersionWriter:
                     f"INSERT INTO {PARENT} (version_id, voter_key) VALUES (%s, %s)",
                     [(self.version_id, key) for key in keys],
                 )
-        self.rows_written += len(keys)
 
     def finish(self) -> None:
         """Index the loaded keys and make them durable (still invisible to readers).

@@ -74,7 +74,6 @@ class ReadResult:
     errors: list[dict] = field(default_factory=list)
     households: int | None = None
     stats: dict = field(default_factory=dict)
-    shape: str = ""
 
     def reject(self, line: int, reason: str) -> None:
         self.rows_rejected += 1
@@ -88,7 +87,6 @@ class _Layout:
     delimiter: str
     id_index: int
     stat_indices: dict[str, int]
-    shape: str
 
 
 class _Raw(io.RawIOBase):
@@ -140,7 +138,7 @@ def _layout(first_line: str) -> _Layout:
     names = [cell.strip().lower() for cell in cells]
     if not delimiter:
         has_header = names[0] == "lalvoterid"
-        return _Layout(not has_header, ",", 0, {}, "ids_only")
+        return _Layout(not has_header, ",", 0, {})
     if "lalvoterid" not in names:
         if normalize_voter_id(cells[0]):
             raise MembersFileError(
@@ -155,8 +153,7 @@ def _layout(first_line: str) -> _Layout:
             "LALVOTERID column included.",
         )
     stat_indices = {key: names.index(column) for key, column in STAT_COLUMNS.items() if column in names}
-    shape = "export_tab" if delimiter == "\t" else "export_comma"
-    return _Layout(False, delimiter, names.index("lalvoterid"), stat_indices, shape)
+    return _Layout(False, delimiter, names.index("lalvoterid"), stat_indices)
 
 
 class _Figures:
@@ -327,6 +324,7 @@ class _Loader:
     """
 
     def __init__(self, layout: _Layout, sink, result: ReadResult):
+        self.id_index = layout.id_index
         self.id_of = itemgetter(layout.id_index)
         self.width = max([layout.id_index, *layout.stat_indices.values()]) + 1
         self.sink = sink
@@ -373,7 +371,7 @@ class _Loader:
                 continue  # a blank line is not a row
             result.rows_read += 1
             if len(row) < width:
-                if len(row) <= self.id_of.__reduce__()[1][0]:
+                if len(row) <= self.id_index:
                     result.reject(line, "the row has no LALVOTERID field")
                     continue
                 row = row + [""] * (width - len(row))
@@ -454,7 +452,6 @@ def read_members(
     if not first.strip():
         raise MembersFileError("empty_file", "The members file is empty: send at least one LALVOTERID.")
     layout = _layout(first)
-    result.shape = layout.shape
     reader = csv.reader(
         chain([first], text) if layout.first_line_is_data else text, delimiter=layout.delimiter
     )
