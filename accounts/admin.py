@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 
-from .models import Membership, Organization
+from .models import L2Customer, Membership, Organization
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,13 +14,20 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class L2CustomerInline(admin.TabularInline):
+    model = L2Customer
+    extra = 0
+    fields = ["customer_id", "added_by", "created_at"]
+    readonly_fields = ["added_by", "created_at"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "account_id", "accepts_transmissions", "member_count", "created_at"]
     list_filter = ["accepts_transmissions", "created_at"]
     search_fields = ["name", "account_id"]
     readonly_fields = ["created_at"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, L2CustomerInline]
 
     def get_readonly_fields(self, request, obj=None):
         # The account ID is baked into every universe name L2 users have set up: never change it in place.

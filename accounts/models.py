@@ -53,3 +53,32 @@ class Membership(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role in (Role.ADMIN, Role.MANAGER)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class L2Customer(models.Model):
+    """An L2 customer the organization names as its own: its pushes are never held for approval."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="l2_customers")
+    customer_id = models.CharField(
+        "L2 customer ID", max_length=128, help_text="As L2 sends it in a push's customer_id, e.g. L2CUST-889."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "L2 customer"
+        ordering = ["customer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "customer_id"], name="l2_customer_unique_per_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} ({self.organization})"

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 
-def organization_required(view=None, *, edit: bool = False):
-    """A page of the current organization: signed in, a member, and (``edit=True``) allowed to change it."""
+def organization_required(view=None, *, edit: bool = False, admin: bool = False):
+    """A page of the current organization: signed in, a member, and allowed to change it (``edit=True``,
+    an admin or manager) or its settings (``admin=True``, an admin)."""
 
     def decorate(view_func):
         @login_required
@@ -19,6 +20,8 @@ def organization_required(view=None, *, edit: bool = False):
                 return render(request, "accounts/no_organization.html", status=403)
             if edit and not membership.can_edit:
                 raise PermissionDenied("Your role in this organization can view but not change.")
+            if admin and not membership.is_admin:
+                raise PermissionDenied("Only an admin of this organization can change its settings.")
             return view_func(request, *args, **kwargs)
 
         return wrapped

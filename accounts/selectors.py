@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from .models import Membership, Organization
+from .models import L2Customer, Membership, Organization
 
 
 def membership_list(*, user: AbstractBaseUser) -> QuerySet[Membership]:
@@ -20,3 +20,15 @@ def membership_get(*, user: AbstractBaseUser, organization_id: int | None = None
 
 def organization_get_by_account_id(*, account_id: int) -> Organization | None:
     return Organization.objects.filter(account_id=account_id).first()
+
+
+def l2_customer_list(*, organization: Organization) -> QuerySet[L2Customer]:
+    """The L2 customers the organization names as its own."""
+    return L2Customer.objects.filter(organization=organization).select_related("added_by")
+
+
+def l2_customer_is_named(*, organization: Organization, customer_id: str) -> bool:
+    return (
+        bool(customer_id)
+        and L2Customer.objects.filter(organization=organization, customer_id=customer_id).exists()
+    )

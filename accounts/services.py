@@ -3,7 +3,7 @@ from django.db import transaction
 
 from iqm_portal.exceptions import ApplicationError
 
-from .models import Membership, Organization, Role
+from .models import L2Customer, Membership, Organization, Role
 from .selectors import membership_get
 
 SESSION_ORGANIZATION_KEY = "current_organization_id"
@@ -42,3 +42,33 @@ def current_organization_switch(*, request, organization_id: int) -> Membership:
         raise ApplicationError("You are not a member of that organization.", code="not_a_member", status=403)
     request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
     return membership
+
+
+# --- L2 customers: the senders an organization names as its own (docs/l2-endpoint.md) ----------------
+
+
+def l2_customer_add(*, organization: Organization, customer_id: str, added_by=None) -> L2Customer:
+    """Name an L2 customer: from now on its pushes to the organization's segments are never held."""
+    customer_id = (customer_id or "").strip()
+    if not customer_id:
+        raise ApplicationError(
+            "Give the L2 customer ID, as L2 shows it (e.g. L2CUST-889).", field="customer_id"
+        )
+    if len(customer_id) > 128 or not customer_id.isprintable():
+        raise ApplicationError("An L2 customer ID is at most 128 printable characters.", field="customer_id")
+    customer, created = L2Customer.objects.get_or_create(
+        organization=organization, customer_id=customer_id, defaults={"added_by": added_by}
+    )
+    if not created:
+        raise ApplicationError(
+            f"{customer_id} is already one of {organization.name}'s L2 customers.",
+            code="l2_customer_exists",
+            status=409,
+            field="customer_id",
+        )
+    return customer
+
+
+def l2_customer_remove(*, customer: L2Customer) -> None:
+    """Stop naming an L2 customer: its pushes to segments it does not own are held again."""
+    customer.delete()

@@ -7,4 +7,10 @@ app_name = "accounts"
 urlpatterns = [
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/switch/", views.organization_switch, name="switch"),
+    path("organizations/l2-customers/", views.l2_customer_create, name="l2-customer-create"),
+    path(
+        "organizations/l2-customers/<int:customer_id>/delete/",
+        views.l2_customer_delete,
+        name="l2-customer-delete",
+    ),
 ]

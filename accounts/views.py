@@ -1,23 +1,61 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from iqm_portal.exceptions import ApplicationError
 
-from .selectors import membership_list
-from .services import current_organization_switch
+from .permissions import organization_required
+from .selectors import l2_customer_list, membership_list
+from .services import current_organization_switch, l2_customer_add, l2_customer_remove
 
 
 @login_required
 def organizations(request):
-    """My Profile › Organizations: every organization of the user, with the ID L2 users need."""
+    """My Profile › Organizations: every organization of the user, with the ID L2 users need, and the
+    current organization's L2 customers (whose pushes are never held for approval)."""
+    organization = getattr(request, "organization", None)
     return render(
         request,
         "accounts/organizations.html",
-        {"memberships": membership_list(user=request.user)},
+        {
+            "memberships": membership_list(user=request.user),
+            "l2_customers": l2_customer_list(organization=organization) if organization else [],
+            "can_change_l2_customers": bool(request.membership and request.membership.is_admin),
+        },
     )
+
+
+@organization_required(admin=True)
+@require_POST
+def l2_customer_create(request):
+    try:
+        customer = l2_customer_add(
+            organization=request.organization,
+            customer_id=request.POST.get("customer_id", ""),
+            added_by=request.user,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"{customer.customer_id} is now one of your L2 customers: its pushes are never held."
+        )
+    return redirect("accounts:organizations")
+
+
+@organization_required(admin=True)
+@require_POST
+def l2_customer_delete(request, customer_id: int):
+    customer = get_object_or_404(l2_customer_list(organization=request.organization), pk=customer_id)
+    l2_customer_remove(customer=customer)
+    messages.success(
+        request,
+        f"{customer.customer_id} is no longer one of your L2 customers: its pushes to segments it does not "
+        "own will wait for approval.",
+    )
+    return redirect("accounts:organizations")
 
 
 @login_required

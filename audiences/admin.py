@@ -67,6 +67,8 @@ class AudienceAdmin(admin.ModelAdmin):
         "l2_customer_id",
         "l2_sender",
         "l2_app_id",
+        "l2_owner_customer_id",
+        "l2_owner_username",
         "current_version",
         "voter_count",
         "household_count",

@@ -21,6 +21,9 @@ class AudienceStatus(models.TextChoices):
     PROCESSING = "processing", "Processing"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    # Loaded from an L2 customer the organization has not named (docs/l2-endpoint.md › Who may refresh a
+    # segment): visible, never targetable, until an admin or manager approves it.
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
 
 
 class AudienceSource(models.TextChoices):
@@ -42,7 +45,7 @@ class Audience(models.Model):
         max_length=16, choices=AudienceType.choices, default=AudienceType.SEGMENTED
     )
     status = models.CharField(
-        max_length=16, choices=AudienceStatus.choices, default=AudienceStatus.PROCESSING
+        max_length=20, choices=AudienceStatus.choices, default=AudienceStatus.PROCESSING
     )
     status_reason = models.TextField(
         blank=True, help_text="Why the audience failed, in words users can act on."
@@ -56,6 +59,10 @@ class Audience(models.Model):
     l2_customer_id = models.CharField(max_length=128, blank=True)
     l2_sender = models.CharField("L2 sender", max_length=254, blank=True)
     l2_app_id = models.CharField("L2 application", max_length=64, blank=True)
+    # Who owns the segment: the L2 customer (and user) of the push that created it, until the organization
+    # approves a push from another customer. A push from anyone else is held for approval.
+    l2_owner_customer_id = models.CharField("L2 owner customer", max_length=128, blank=True)
+    l2_owner_username = models.CharField("L2 owner user", max_length=254, blank=True)
     current_version = models.ForeignKey(
         "AudienceVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

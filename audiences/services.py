@@ -61,6 +61,12 @@ def audience_delete(*, audience: Audience) -> None:
 
 def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audience:
     """A new audience on the same members (no copy of the data) that later transmissions do not refresh."""
+    if audience.status == AudienceStatus.AWAITING_APPROVAL:
+        raise ApplicationError(
+            f"“{audience.name}” is awaiting approval; approve it before duplicating it.",
+            code="audience_awaiting_approval",
+            status=409,
+        )
     if audience.current_version_id is None:
         raise ApplicationError(
             f"“{audience.name}” has no loaded voters yet; duplicate it once it is Ready.",
@@ -92,8 +98,20 @@ def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audien
 # --- Versions: how loaded member sets become, and stop being, an audience's members -----------------------
 
 
-def segment_audience_get_or_create(*, organization, segment_name: str, origin: dict) -> tuple[Audience, bool]:
-    """The Segmented audience L2 feeds for this segment; the first transmission creates it, Processing."""
+def segment_audience_get_or_create(
+    *,
+    organization,
+    segment_name: str,
+    origin: dict,
+    owner: tuple[str, str] = ("", ""),
+    awaiting_approval: bool = False,
+) -> tuple[Audience, bool]:
+    """The Segmented audience L2 feeds for this segment; the first transmission creates it.
+
+    A new audience belongs to the push's L2 customer (``owner``: customer ID and username), and is
+    Processing — or Awaiting approval when the organization does not know that customer (the caller
+    decides; docs/l2-endpoint.md › Who may refresh a segment).
+    """
     identity = {"organization": organization, "source": AudienceSource.L2, "l2_segment_name": segment_name}
     audience = Audience.objects.filter(**identity).first()
     if audience is not None:
@@ -104,11 +122,39 @@ def segment_audience_get_or_create(*, organization, segment_name: str, origin: d
                 **identity,
                 name=segment_name[:255],
                 audience_type=AudienceType.SEGMENTED,
-                status=AudienceStatus.PROCESSING,
+                status=AudienceStatus.AWAITING_APPROVAL if awaiting_approval else AudienceStatus.PROCESSING,
+                l2_owner_customer_id=owner[0],
+                l2_owner_username=owner[1],
                 **origin,
             ), True
     except IntegrityError:  # another transmission of the same new segment created it first
         return Audience.objects.get(**identity), False
+
+
+def audience_owner_set(*, audience: Audience, customer_id: str, username: str) -> Audience:
+    """The segment now belongs to this L2 customer: its pushes load, others' are held."""
+    Audience.objects.filter(pk=audience.pk).update(
+        l2_owner_customer_id=customer_id, l2_owner_username=username, updated_at=timezone.now()
+    )
+    audience.l2_owner_customer_id, audience.l2_owner_username = customer_id, username
+    return audience
+
+
+def audience_approve(*, audience: Audience, loading: bool) -> Audience:
+    """An audience Awaiting approval becomes what its loads make it: Ready with members, else Processing
+    while a load runs (``loading``), else Failed with the last load's reason."""
+    with transaction.atomic():
+        locked = Audience.objects.select_for_update().get(pk=audience.pk)
+        if locked.status != AudienceStatus.AWAITING_APPROVAL:
+            return locked
+        if locked.current_version_id is not None:
+            locked.status = AudienceStatus.READY
+        elif loading or not locked.status_reason:
+            locked.status = AudienceStatus.PROCESSING
+        else:
+            locked.status = AudienceStatus.FAILED
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
 
 
 def audience_version_start(
@@ -140,7 +186,8 @@ def audience_version_activate(
         audience.current_version = version
         audience.voter_count = version.voter_count
         audience.household_count = version.household_count
-        audience.status = AudienceStatus.READY
+        if audience.status != AudienceStatus.AWAITING_APPROVAL:  # loaded, but not yet targetable
+            audience.status = AudienceStatus.READY
         audience.status_reason = ""
         audience.refreshed_at = now
         for name, value in origin.items():
@@ -157,13 +204,30 @@ def audience_version_discard(*, version: AudienceVersion) -> None:
     version.delete()
 
 
+def audience_load_started(*, audience: Audience) -> None:
+    """A load begins. An audience without members (new, or whose loads failed) is Processing again while it
+    runs; one Awaiting approval stays so. Either way an old failure reason no longer applies."""
+    if audience.current_version_id is not None:
+        return
+    awaiting = audience.status == AudienceStatus.AWAITING_APPROVAL
+    Audience.objects.filter(pk=audience.pk).update(
+        status=AudienceStatus.AWAITING_APPROVAL if awaiting else AudienceStatus.PROCESSING,
+        status_reason="",
+        updated_at=timezone.now(),
+    )
+
+
 def audience_load_failed(*, audience: Audience, reason: str) -> None:
-    """A load failed. An audience with members keeps them, and stays Ready; a new one becomes Failed."""
-    updated = Audience.objects.filter(pk=audience.pk, current_version__isnull=True).update(
+    """A load failed. An audience with members keeps them, and stays Ready; a new one becomes Failed (one
+    Awaiting approval stays so, with the reason, until someone approves it)."""
+    without_members = Audience.objects.filter(pk=audience.pk, current_version__isnull=True)
+    updated = without_members.exclude(status=AudienceStatus.AWAITING_APPROVAL).update(
         status=AudienceStatus.FAILED, status_reason=reason, updated_at=timezone.now()
     )
     if updated:
         audience.status, audience.status_reason = AudienceStatus.FAILED, reason
+    elif without_members.update(status_reason=reason, updated_at=timezone.now()):
+        audience.status_reason = reason
 
 
 def audience_versions_prune(*, keep: int | None = None) -> int:

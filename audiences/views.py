@@ -16,6 +16,7 @@ from iqm_portal.exceptions import ApplicationError
 
 from .forms import AddToCampaignForm, AudienceEditForm
 from .models import AudienceStatus, AudienceType
+from .notices import audience_notices_attach
 from .selectors import (
     AudienceQuery,
     audience_active_loads,
@@ -105,6 +106,7 @@ def _table_context(request) -> dict:
     loads = audience_active_loads(audience_ids=[a.pk for a in audiences])
     for audience in audiences:
         audience.load_progress = loads.get(audience.pk)
+    audience_notices_attach(request=request, audiences=audiences, place="row")
     return {
         "query": query,
         "page": page,
@@ -154,6 +156,7 @@ def row(request, audience_id: int):
     """One table row, polled while its audience loads so the progress bar advances on its own."""
     audience = get_object_or_404(audience_list_with_usage(organization=request.organization), pk=audience_id)
     audience.load_progress = audience_active_loads(audience_ids=[audience.pk]).get(audience.pk)
+    audience_notices_attach(request=request, audiences=[audience], place="row")
     return render(
         request,
         "audiences/_row.html",
@@ -195,6 +198,7 @@ def details(request, audience_id: int):
         pk=audience_id,
     )
     version = audience.current_version
+    audience_notices_attach(request=request, audiences=[audience], place="details")
     context = {
         "audience": audience,
         "version": version,

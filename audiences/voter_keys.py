@@ -10,6 +10,10 @@ import re
 import string
 
 VOTER_ID = re.compile(r"LAL[A-Z]{2}[0-9]+")
+# As a file may spell it: any letter case, but ASCII only, so no other script's digits or letters (which
+# str.upper() and int() would quietly turn into ASCII ones) pass for a voter ID.
+VOTER_ID_ANY_CASE = re.compile(r"LAL[A-Z]{2}[0-9]+", re.IGNORECASE | re.ASCII)
+MAX_VOTER_ID_LENGTH = 64  # the long-ID table's column
 MAX_DIGITS = 15
 DIGIT_BITS = 51  # "1" + 15 digits < 2·10^15 < 2^51
 
@@ -23,8 +27,10 @@ for _i, (_a, _b) in enumerate((a, b) for a in string.ascii_uppercase for b in st
 
 def normalize_voter_id(raw: str) -> str | None:
     """The voter ID as stored (trimmed, upper-cased), or None when it is not a LALVOTERID."""
-    voter_id = raw.strip().upper()
-    return voter_id if VOTER_ID.fullmatch(voter_id) else None
+    voter_id = raw.strip()
+    if len(voter_id) > MAX_VOTER_ID_LENGTH or not VOTER_ID_ANY_CASE.fullmatch(voter_id):
+        return None
+    return voter_id.upper()
 
 
 def voter_key(voter_id: str) -> int | None:

@@ -56,4 +56,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Campaigns use the audience; take it off their Allowlists and Blocklists first.",
     ),
     "audience_not_loaded": (409, "The audience has no voters loaded yet; wait until it is Ready."),
+    "audience_awaiting_approval": (
+        409,
+        "The audience came from an L2 customer the organization has not named; an admin or manager must "
+        "approve it first.",
+    ),
+    "no_pending_refresh": (404, "Nothing waits for approval on that audience (any more)."),
+    "l2_customer_exists": (409, "That L2 customer is already named by the organization."),
 }

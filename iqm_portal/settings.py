@@ -125,6 +125,9 @@ else:
 # object storage (see README) through STORAGE_BACKEND and the django-storages variables.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Members files hold voters' names and addresses: readable by the service's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads spool here, beside MEDIA_ROOT, so storing a received file is a rename, not a copy.
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or str(VAR_DIR / "spool")
 STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
@@ -196,7 +199,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "iqm_portal.api.problem_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"l2_transmissions": os.environ.get("L2_RATE_LIMIT", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "l2_transmissions": os.environ.get("L2_RATE_LIMIT", "120/minute"),
+        "l2_status": os.environ.get("L2_STATUS_RATE_LIMIT", "600/minute"),
+    },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Proxies in front of the web process (for the client address that rate limits count by): 0 trusts no
     # X-Forwarded-For header, which anyone could forge.
@@ -271,12 +277,15 @@ CELERY_BEAT_SCHEDULE = {
     "audiences-prune-old-versions": {"task": "audiences.prune_versions", "schedule": 15 * 60.0},
     "l2-delete-old-failed-files": {"task": "l2_ingest.delete_old_files", "schedule": 6 * 3600.0},
     "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
+    "l2-expire-held-pushes": {"task": "l2_ingest.expire_held_pushes", "schedule": 3600.0},
 }
 
 # --- Domain settings ------------------------------------------------------------------------------------
 
 MAX_AUDIENCES_PER_CAMPAIGN = env_int("MAX_AUDIENCES_PER_CAMPAIGN", 20)
 L2_MAX_BODY_BYTES = env_int("L2_MAX_BODY_BYTES", 1024**3)
+# A members file may expand (gunzip) to at most this many bytes: a decompression bomb fails at this point.
+L2_MAX_EXPANDED_BYTES = env_int("L2_MAX_EXPANDED_BYTES", 20 * L2_MAX_BODY_BYTES)
 L2_TIMESTAMP_TOLERANCE_SECONDS = 300
 L2_MAX_REJECTED_SHARE = 0.05
 # A transmission left queued, or processing without a heartbeat, for this long is re-queued by the sweeper.
@@ -288,6 +297,8 @@ L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3
 # Members files of failed transmissions are kept this long for a retry, then deleted (voter data).
 L2_FAILED_FILE_RETENTION_DAYS = env_int("L2_FAILED_FILE_RETENTION_DAYS", 14)
+# A push held for the organization's approval is declined after this many days without an answer.
+L2_HELD_PUSH_EXPIRY_DAYS = env_int("L2_HELD_PUSH_EXPIRY_DAYS", 14)
 L2_SPOOL_DIR = Path(FILE_UPLOAD_TEMP_DIR)
 L2_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
 

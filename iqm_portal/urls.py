@@ -8,6 +8,8 @@ from . import views
 api_v1 = [
     path("", include("audiences.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("l2_ingest.api_urls")),
+    path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", include("accounts.urls")),
     path("audiences/", include("audiences.urls")),
+    path("audiences/", include("l2_ingest.page_urls")),
     path("campaigns/", include("campaigns.urls")),
     path("api/v1/", include(api_v1)),
     path("api/l2/v1/", include("l2_ingest.urls")),

@@ -3,6 +3,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from iqm_portal.exceptions import ApplicationError
+
+from .approvals import held_transmission_approve, held_transmission_decline
 from .models import PartnerSecret, Transmission, TransmissionStatus
 from .services import partner_secret_create, partner_secret_revoke, transmission_retry
 
@@ -74,7 +77,7 @@ class TransmissionAdmin(admin.ModelAdmin):
     search_fields = ["=id", "webhook_id", "universe_name", "universe_id", "segment_name"]
     list_select_related = ["organization"]
     date_hierarchy = "received_at"
-    actions = ["retry"]
+    actions = ["retry", "approve", "approve_and_trust", "decline"]
     fieldsets = [
         ("Sender", {"fields": [
             "id", "webhook_id", "sender_ip", "signed_with", "universe_name", "universe_id", "customer_id",
@@ -83,7 +86,7 @@ class TransmissionAdmin(admin.ModelAdmin):
         ("Routing", {"fields": ["account_id", "segment_name", "organization", "audience_link", "version"]}),
         ("Life", {"fields": [
             "status", "progress_display", "attempts", "received_at", "queued_at", "started_at", "heartbeat_at",
-            "finished_at",
+            "finished_at", "reviewed_at", "reviewed_by",
         ]}),
         ("Outcome", {"fields": [
             "rows_read", "voters_accepted", "duplicates", "rows_rejected", "households", "errors_display",
@@ -136,3 +139,50 @@ class TransmissionAdmin(admin.ModelAdmin):
                 f"{skipped} skipped: only failed transmissions whose file is still kept can be retried.",
                 messages.WARNING,
             )
+
+    def _answer_held(self, request, queryset, answer, done: str) -> None:
+        """Answer held pushes as the organization would (the same services), one by one."""
+        answered, skipped = 0, 0
+        for transmission in queryset.filter(status=TransmissionStatus.HELD):
+            try:
+                answer(transmission)
+            except ApplicationError:
+                skipped += 1
+            else:
+                answered += 1
+        skipped += queryset.exclude(status=TransmissionStatus.HELD).count()
+        if answered:
+            self.message_user(request, f"{answered} held transmission(s) {done}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} skipped: only transmissions held for approval can be answered.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Approve the selected held transmissions")
+    def approve(self, request, queryset):
+        self._answer_held(
+            request,
+            queryset,
+            lambda t: held_transmission_approve(transmission=t, user=request.user),
+            "approved",
+        )
+
+    @admin.action(description="Approve the selected held transmissions and trust their L2 customers")
+    def approve_and_trust(self, request, queryset):
+        self._answer_held(
+            request,
+            queryset,
+            lambda t: held_transmission_approve(transmission=t, user=request.user, trust=True),
+            "approved, their L2 customers trusted",
+        )
+
+    @admin.action(description="Decline the selected held transmissions")
+    def decline(self, request, queryset):
+        self._answer_held(
+            request,
+            queryset,
+            lambda t: held_transmission_decline(transmission=t, user=request.user),
+            "declined",
+        )

@@ -46,9 +46,17 @@ class TransmissionStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
     SUPERSEDED = "superseded", "Superseded"
+    # A push to a segment another L2 customer owns waits for the organization (docs/l2-endpoint.md).
+    HELD = "held", "Held for approval"
+    DECLINED = "declined", "Declined"
 
 
-FINAL_STATUSES = (TransmissionStatus.SUCCEEDED, TransmissionStatus.FAILED, TransmissionStatus.SUPERSEDED)
+FINAL_STATUSES = (
+    TransmissionStatus.SUCCEEDED,
+    TransmissionStatus.FAILED,
+    TransmissionStatus.SUPERSEDED,
+    TransmissionStatus.DECLINED,
+)
 
 
 class Transmission(models.Model):
@@ -102,6 +110,11 @@ class Transmission(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A held push that someone approved or declined: it is never held again.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # Outcome.
     rows_read = models.PositiveBigIntegerField(default=0)

@@ -19,9 +19,10 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
-from audiences.models import Audience, AudienceStatus, AudienceVersion, VersionState
+from audiences.models import Audience, AudienceVersion, VersionState
 from audiences.services import (
     audience_load_failed,
+    audience_load_started,
     audience_version_activate,
     audience_version_discard,
     audience_version_start,
@@ -29,6 +30,7 @@ from audiences.services import (
 )
 from audiences.voter_store import VersionWriter, long_voter_keys
 
+from .approvals import new_segment_needs_approval, push_must_be_held, transmission_hold
 from .members_file import MembersFileError, read_members
 from .models import Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
@@ -161,7 +163,13 @@ def transmission_process(transmission_id) -> str:
             "The organization stopped accepting L2 universes before this one was loaded.",
         )
     audience, _ = segment_audience_get_or_create(
-        organization=organization, segment_name=name.segment_name, origin=_origin(transmission)
+        organization=organization,
+        segment_name=name.segment_name,
+        origin=_origin(transmission),
+        owner=(transmission.customer_id, transmission.username),
+        awaiting_approval=new_segment_needs_approval(
+            organization=organization, customer_id=transmission.customer_id
+        ),
     )
     Transmission.objects.filter(pk=transmission.pk).update(audience=audience)
 
@@ -186,6 +194,8 @@ def transmission_process(transmission_id) -> str:
                 ),
                 None,
             )
+        if push_must_be_held(transmission=transmission, audience=audience):
+            return transmission_hold(transmission=transmission, audience=audience, token=token)
         logger.info(
             "transmission %s: processing for audience %s (attempt %s)",
             transmission.pk,
@@ -223,9 +233,7 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
         audience=audience, source_created_at=transmission.date_created, received_at=transmission.received_at
     )
     Transmission.objects.filter(pk=transmission.pk).update(version=version)
-    if audience.current_version_id is None:
-        # A new audience, or one whose earlier loads failed: it is Processing again while this one loads.
-        Audience.objects.filter(pk=audience.pk).update(status=AudienceStatus.PROCESSING, status_reason="")
+    audience_load_started(audience=audience)
     writer = VersionWriter(version.pk)
     progress = _Progress(transmission.pk, token)
     result = None
@@ -236,6 +244,7 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
                 getattr(stored, "file", stored),
                 sink=writer.append,
                 resolve_long_ids=long_voter_keys,
+                max_expanded_bytes=settings.L2_MAX_EXPANDED_BYTES,
                 on_progress=progress,
                 total_bytes=transmission.members_bytes,
                 reference_date=(transmission.date_created or transmission.received_at).date(),

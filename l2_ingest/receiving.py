@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import tempfile
 import time
 import uuid
@@ -32,7 +33,18 @@ from .signing import WEBHOOK_ID_PATTERN, StreamingVerifier, secret_key
 logger = logging.getLogger(__name__)
 
 READ_CHUNK = 1 << 20
+REQUIRED_TEXT_FIELDS = {"universe_name": 300, "universe_id": 64}
 OPTIONAL_TEXT_FIELDS = {"customer_id": 128, "username": 254, "app_id": 64, "description": 10_000}
+# Control characters a stored text may not hold (PostgreSQL cannot store NUL at all); only the description
+# may keep tabs and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CHARACTERS_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The contract's Bounds (docs/l2-endpoint.md): what metadata may hold, and how far a timestamp may reach.
+MAX_METADATA_BYTES = 64 * 1024
+MAX_CARDINALITY = 2**53 - 1
+TIMESTAMP_PATTERN = re.compile(r"[0-9]{1,12}")
+EARLIEST_DATE_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+DATE_CREATED_LEEWAY = dt.timedelta(hours=24)
 
 
 class Refusal(Exception):
@@ -61,10 +73,12 @@ def authenticate_headers(headers) -> SignedHeaders:
         raise Refusal(401, "signature_missing", f"Missing header(s): {', '.join(missing)}. Sign the request.")
     if not WEBHOOK_ID_PATTERN.fullmatch(values["webhook-id"]):
         raise Refusal(400, "malformed_request", "webhook-id must be 1–128 characters of A-Z a-z 0-9 . _ : -.")
-    try:
-        timestamp = int(values["webhook-timestamp"])
-    except ValueError:
-        raise Refusal(401, "timestamp_out_of_tolerance", "webhook-timestamp must be Unix seconds.") from None
+    # ASCII digits only, and few enough of them: int() would also take "١٢" or a thousand digits.
+    if not TIMESTAMP_PATTERN.fullmatch(values["webhook-timestamp"]):
+        raise Refusal(
+            401, "timestamp_out_of_tolerance", "webhook-timestamp must be Unix seconds: 1 to 12 digits."
+        )
+    timestamp = int(values["webhook-timestamp"])
     skew = abs(time.time() - timestamp)
     tolerance = settings.L2_TIMESTAMP_TOLERANCE_SECONDS
     if skew > tolerance:
@@ -129,60 +143,97 @@ def _parse_parts(spool, size: int, content_type: str):
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent) as error:
         raise Refusal(400, "malformed_request", f"The multipart body cannot be read: {error}") from error
     if "metadata" in files:
-        raw_metadata = files["metadata"].read(1 << 20).decode("utf-8", errors="replace")
+        raw_metadata = files["metadata"].read(MAX_METADATA_BYTES + 1)
     elif "metadata" in fields:
-        raw_metadata = fields["metadata"]
+        raw_metadata = fields["metadata"].encode()
     else:
         raise Refusal(400, "malformed_request", "The “metadata” part is missing.")
+    if len(raw_metadata) > MAX_METADATA_BYTES:
+        raise Refusal(
+            400, "malformed_request", f"The “metadata” part is over {MAX_METADATA_BYTES // 1024} KiB."
+        )
     if "members" not in files:
         hint = " (send it as a file part, with a filename)" if "members" in fields else ""
         raise Refusal(400, "malformed_request", f"The “members” file part is missing{hint}.")
-    return raw_metadata, files["members"]
+    return raw_metadata.decode("utf-8", errors="replace"), files["members"]
 
 
 def _parse_date(value) -> dt.datetime:
-    text = str(value).strip()
-    parsed = dt.datetime.fromisoformat(text)
+    """A time between 2000-01-01 and a day after now, in UTC; ValueError otherwise.
+
+    Bounded because PostgreSQL stores years Python cannot read back (9999-12-31T23:00-05:00 is year 10000
+    in UTC), and a date far in the future would make every later refresh of the segment look older.
+    """
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    parsed = dt.datetime.fromisoformat(value.strip())
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=dt.UTC)  # a date without an offset is taken as UTC
+    try:
+        parsed = parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+    if not EARLIEST_DATE_CREATED <= parsed <= timezone.now() + DATE_CREATED_LEEWAY:
+        raise ValueError("out of range")
     return parsed
+
+
+def _parse_cardinality(value) -> int:
+    """A non-negative whole number below 2^53 (JSON's exact integers), given as a number or digits."""
+    if isinstance(value, bool):
+        raise ValueError("not a number")
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,16}", value.strip()):
+        value = int(value.strip())
+    if not isinstance(value, int) or not 0 <= value <= MAX_CARDINALITY:
+        raise ValueError("out of range")
+    return value
+
+
+def _clean_text(name: str, value, limit: int) -> str:
+    """A metadata text, trimmed; refused when it is not text, too long, or holds what cannot be stored."""
+    if not isinstance(value, str) or len(value) > limit:
+        raise Refusal(
+            400, "malformed_request", f"metadata.{name} must be text of at most {limit} characters."
+        )
+    text = value.strip()
+    forbidden = CONTROL_CHARACTERS_BUT_LAYOUT if name == "description" else CONTROL_CHARACTERS
+    if forbidden.search(text):
+        raise Refusal(400, "malformed_request", f"metadata.{name} must not contain control characters.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON's \ud800 escapes can produce
+        raise Refusal(400, "malformed_request", f"metadata.{name} is not valid Unicode text.") from None
+    return text
 
 
 def parse_metadata(raw: str) -> dict:
     try:
         metadata = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Refusal(400, "malformed_request", "“metadata” is not valid JSON.") from None
     if not isinstance(metadata, dict):
         raise Refusal(400, "malformed_request", "“metadata” must be a JSON object.")
     clean: dict = {}
-    for name in ("universe_name", "universe_id"):
+    for name, limit in REQUIRED_TEXT_FIELDS.items():
         value = metadata.get(name)
-        if isinstance(value, int) and not isinstance(value, bool) and name == "universe_id":
+        if name == "universe_id" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise Refusal(400, "malformed_request", f"metadata.{name} is required (a non-empty string).")
-        clean[name] = value.strip()
-    if len(clean["universe_id"]) > 64 or len(clean["universe_name"]) > 300:
-        raise Refusal(400, "malformed_request", "metadata.universe_id or universe_name is too long.")
+        clean[name] = _clean_text(name, value, limit)
     for name, limit in OPTIONAL_TEXT_FIELDS.items():
         value = metadata.get(name)
-        if value is None:
-            clean[name] = ""
-            continue
-        if not isinstance(value, str) or len(value) > limit:
-            raise Refusal(
-                400, "malformed_request", f"metadata.{name} must be text of at most {limit} characters."
-            )
-        clean[name] = value.strip()
+        clean[name] = "" if value is None else _clean_text(name, value, limit)
     cardinality = metadata.get("cardinality")
     if cardinality is not None:
         try:
-            cardinality = int(str(cardinality).strip())
-            if cardinality < 0:
-                raise ValueError
+            cardinality = _parse_cardinality(cardinality)
         except ValueError:
-            raise Refusal(400, "malformed_request", "metadata.cardinality must be a whole number.") from None
+            raise Refusal(
+                400,
+                "malformed_request",
+                f"metadata.cardinality must be a whole number from 0 to {MAX_CARDINALITY:,}.",
+            ) from None
     clean["cardinality"] = cardinality
     date_created = metadata.get("date_created")
     if date_created not in (None, ""):
@@ -192,7 +243,8 @@ def parse_metadata(raw: str) -> dict:
             raise Refusal(
                 400,
                 "malformed_request",
-                "metadata.date_created must be a date and time such as 2026-10-02 09:14:55-0400.",
+                "metadata.date_created must be a date and time such as 2026-10-02 09:14:55-0400, "
+                "from 2000-01-01 to no more than 24 hours ahead of now.",
             ) from None
     clean["date_created"] = date_created or None
     return clean

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 
+from .approvals import held_transmissions_expire
 from .models import Transmission, TransmissionStatus
 from .pipeline import ClaimLost, SegmentBusy, transmission_process
 from .services import transmission_files_expire, transmissions_requeue_stalled
@@ -15,6 +16,17 @@ logger = logging.getLogger(__name__)
 
 TRANSIENT = (OperationalError, InterfaceError)
 MAX_TRANSIENT_RETRIES = 6
+
+
+class LoadInterrupted(Exception):
+    """What a retry or a final failure records instead of the original error, whose message could quote a
+    row of the file (a database error repeating a value, say): the error's type and where it arose only."""
+
+    @classmethod
+    def of(cls, error: BaseException) -> "LoadInterrupted":
+        frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+        where = f" at {frame.filename}:{frame.lineno}" if frame else ""
+        return cls(f"{type(error).__name__}{where}")
 
 
 def _requeue(transmission_id) -> None:
@@ -45,13 +57,10 @@ def ingest_transmission(self, transmission_id: str) -> str:
         return "claim lost"
     except TRANSIENT as error:
         _requeue(transmission_id)
-        if self.request.retries >= MAX_TRANSIENT_RETRIES:
-            raise
+        interrupted = LoadInterrupted.of(error)
         countdown = min(300, 5 * 2**self.request.retries)
-        logger.warning(
-            "transmission %s: transient %s; retry in %ss", transmission_id, type(error).__name__, countdown
-        )
-        raise self.retry(countdown=countdown, exc=error) from error
+        retry = {"countdown": countdown, "exc": interrupted, "max_retries": MAX_TRANSIENT_RETRIES}
+        logger.warning("transmission %s: transient %s; retry in %ss", transmission_id, interrupted, countdown)
     except SoftTimeLimitExceeded:
         Transmission.objects.filter(pk=transmission_id, status=TransmissionStatus.PROCESSING).update(
             status=TransmissionStatus.FAILED,
@@ -63,16 +72,13 @@ def ingest_transmission(self, transmission_id: str) -> str:
     except Exception as error:
         # A bug, not the file: log where, never the message (it could quote a row), and try again until the
         # attempt limit makes the pipeline fail the transmission.
-        frame = traceback.extract_tb(error.__traceback__)[-1]
-        logger.error(
-            "transmission %s: unexpected %s at %s:%s",
-            transmission_id,
-            type(error).__name__,
-            frame.filename,
-            frame.lineno,
-        )
+        interrupted = LoadInterrupted.of(error)
+        logger.error("transmission %s: unexpected %s", transmission_id, interrupted)
         _requeue(transmission_id)
-        raise self.retry(countdown=30, exc=error, max_retries=settings.L2_MAX_ATTEMPTS) from error
+        retry = {"countdown": 30, "exc": interrupted, "max_retries": settings.L2_MAX_ATTEMPTS}
+    # Out of the except blocks on purpose: Celery chains the exception being handled to the one a retry
+    # raises, and the original's message must not reach its logs.
+    raise self.retry(**retry)
 
 
 @shared_task(name="l2_ingest.requeue_stalled", queue="default")
@@ -85,3 +91,9 @@ def requeue_stalled() -> int:
 def delete_old_files() -> int:
     """Beat: delete the members files of failed transmissions past their retention."""
     return transmission_files_expire()
+
+
+@shared_task(name="l2_ingest.expire_held_pushes", queue="default")
+def expire_held_pushes() -> int:
+    """Beat: decline pushes held for approval that nobody answered in time."""
+    return held_transmissions_expire()

@@ -75,6 +75,12 @@ def _campaign_refusal(campaign: Campaign) -> tuple[str, str] | None:
 def _audience_refusal(audience: Audience) -> tuple[str, str] | None:
     if audience.is_targetable:
         return None
+    if audience.status == AudienceStatus.AWAITING_APPROVAL:
+        return (
+            "audience_awaiting_approval",
+            "The audience is Awaiting approval: an L2 customer your organization has not named sent it. "
+            "An admin or manager must approve it (Audience Details) before it can be targeted.",
+        )
     reason = (
         f"The audience is {audience.get_status_display()}; only Ready or Processing audiences can be added."
     )

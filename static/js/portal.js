@@ -129,6 +129,15 @@
     }
   });
 
+  // A plain form's submit button stays disabled while its request runs (htmx forms use hx-disabled-elt).
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.hasAttribute("hx-post") || event.defaultPrevented) return;
+    form.querySelectorAll("[data-disable-on-submit]").forEach(function (button) {
+      setTimeout(function () { button.disabled = true; }, 0); // after the browser has read the form
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     // The server says what happened through HX-Trigger: close the pop-up, show a message.
     document.body.addEventListener("closeModal", closeDialogs);

@@ -202,17 +202,32 @@ def test_leading_zeros_in_the_account_id_still_route(client, org_a, l2_secret):
 def test_too_many_requests_are_429_with_retry_after(client, org_a, l2_secret, body, monkeypatch):
     from l2_ingest.api import L2Throttle
 
-    monkeypatch.setattr(L2Throttle, "THROTTLE_RATES", {"l2_transmissions": "2/minute"})
+    monkeypatch.setattr(
+        L2Throttle, "THROTTLE_RATES", {"l2_transmissions": "2/minute", "l2_status": "60/minute"}
+    )
 
     sender = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # a fresh count
 
     def from_one_sender():
         return push(client, l2_secret, body, headers={**signed(l2_secret, body), "REMOTE_ADDR": sender})
 
-    assert [from_one_sender().status_code for _ in range(2)] == [202, 202]
+    accepted = [from_one_sender() for _ in range(2)]
+    assert [response.status_code for response in accepted] == [202, 202]
     response = from_one_sender()
     assert_problem(response, 429, "rate_limited")
     assert int(response["Retry-After"]) > 0
+
+    # L2 polling its transmission every second has a budget of its own: never refused for the pushes'.
+    first = accepted[0]
+    status_url = f"{URL}/{first.json()['id']}"
+    webhook_id = Transmission.objects.get(pk=first.json()["id"]).webhook_id
+    polls = [
+        client.get(
+            status_url, REMOTE_ADDR=sender, **signed(l2_secret, b"", webhook_id=webhook_id)
+        ).status_code
+        for _ in range(30)
+    ]
+    assert polls == [200] * 30
 
 
 def test_the_status_resource_is_signed_with_the_transmissions_own_webhook_id(client, org_a, l2_secret, body):

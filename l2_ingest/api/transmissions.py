@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from iqm_portal.problems import PROBLEM_CONTENT_TYPE, problem_body
 
-from .models import Transmission
-from .receiving import Refusal, authenticate_headers, matching_secret, signing_verifier, transmission_receive
+from ..models import Transmission
+from ..receiving import Refusal, authenticate_headers, matching_secret, signing_verifier, transmission_receive
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ class TransmissionCreateView(L2View):
 
 
 class TransmissionStatusView(L2View):
+    # L2 polls a transmission about once a second while it loads: a budget of its own, apart from the pushes'.
+    throttle_scope = "l2_status"
+
     @extend_schema(exclude=True)
     def get(self, request, transmission_id):
         try:

@@ -1,0 +1,175 @@
+"""The members file as bytes: decompression, the contract's bounds, what kind of file arrived, its text.
+
+Every bound is enforced while streaming (docs/l2-endpoint.md › Bounds), so a hostile file costs the worker
+one buffer, not its memory: the expanded size (``L2_MAX_EXPANDED_BYTES``), the length of a line, and the
+kind of file (a ZIP, an image or UTF-16 fails at once with ``not_text``, recognised by its content).
+"""
+
+import codecs
+import gzip
+import io
+
+from .result import MembersFileError
+
+GZIP_MAGIC = b"\x1f\x8b"
+SNIFF_BYTES = 1 << 16
+READ_BYTES = 1 << 20
+MAX_LINE_BYTES = 64 * 1024
+# Bytes that never occur in a text file: C0 controls other than tab, line feed, form feed and carriage
+# return, and DEL. A text file with a few of them (a NUL in a row, say) is still text; its rows are judged
+# one by one.
+CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
+MAX_CONTROL_SHARE = 0.05
+
+# What arrived, by its first bytes. Checked on the decompressed data.
+SIGNATURES = [
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel .xls workbook or another Office document"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (GZIP_MAGIC, "a gzip archive inside a gzip archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program"),
+    (codecs.BOM_UTF32_LE, "UTF-32 text"),
+    (codecs.BOM_UTF32_BE, "UTF-32 text"),
+    (codecs.BOM_UTF16_LE, "UTF-16 text"),
+    (codecs.BOM_UTF16_BE, "UTF-16 text"),
+]
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("l2_latin1_fallback", _latin1_fallback)
+
+
+class _Raw(io.RawIOBase):
+    """Any object with read() as a raw stream, so io.BufferedReader can buffer (and peek into) it."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class BoundedBytes(_Raw):
+    """The decompressed file, read through the bounds on its size and on the length of its lines.
+
+    It also notes whether a NUL byte has gone by: the loader then checks rows for one (and rejects them),
+    so clean files pay nothing for that rule.
+    """
+
+    def __init__(self, source, *, max_bytes: int, max_line: int = MAX_LINE_BYTES):
+        super().__init__(source)
+        self.max_bytes, self.max_line = max_bytes, max_line
+        self.bytes_read = 0
+        self.lines = 0  # line breaks seen, for the number of an over-long line
+        self.run = 0  # bytes since the last line break
+        self.nul_seen = False
+
+    def readinto(self, buffer) -> int:
+        data = self.source.read(len(buffer))
+        size = len(data)
+        if not size:
+            return 0
+        self.bytes_read += size
+        if self.bytes_read > self.max_bytes:
+            raise MembersFileError(
+                "file_too_large",
+                f"The members file is over {self.max_bytes:,} bytes once decompressed, the most the portal "
+                "accepts. Send the universe in smaller segments.",
+            )
+        self._check_lines(data)
+        if not self.nul_seen and b"\0" in data:
+            self.nul_seen = True
+        buffer[:size] = data
+        return size
+
+    def _check_lines(self, data: bytes) -> None:
+        # Any of CRLF, LF or CR ends a line, as for the csv reader.
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        pieces = data.split(b"\n")
+        lengths = [self.run + len(pieces[0]), *map(len, pieces[1:])]  # the first continues the last chunk's
+        if max(lengths) > self.max_line:
+            index = next(i for i, length in enumerate(lengths) if length > self.max_line)
+            raise MembersFileError(
+                "line_too_long",
+                f"Line {self.lines + 1 + index:,} is longer than {self.max_line // 1024} KiB, the most a line "
+                "may hold. Check that the file is L2's export of the universe.",
+            )
+        self.lines += len(pieces) - 1
+        self.run = lengths[-1]
+
+
+def _what_arrived(sample: bytes) -> str | None:
+    """What the file is, when it is not text; None for text."""
+    for signature, what in SIGNATURES:
+        if sample.startswith(signature):
+            return what
+    if not sample:
+        return None
+    controls = len(sample.translate(None, NOT_CONTROL_BYTES))  # what is left once all else is deleted
+    if controls <= MAX_CONTROL_SHARE * len(sample):
+        return None
+    nuls = sample.count(b"\0")
+    # Text in UTF-16 without a byte-order mark: every other byte of Latin text is a NUL.
+    if nuls > 0.3 * len(sample) and max(sample[0::2].count(b"\0"), sample[1::2].count(b"\0")) > 0.9 * nuls:
+        return "UTF-16 text"
+    if nuls > 0.9 * len(sample):
+        return "all NUL bytes"
+    return "binary data"
+
+
+def _sniff_encoding(sample: bytes) -> str:
+    """Latin-1 when the start of the file is not UTF-8 (L2's own files); else UTF-8, any stray byte as Latin-1.
+
+    Deciding up front spares the fallback handler a call per accented character of a Latin-1 file.
+    """
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if error.start < len(sample) - 3:
+            return "latin-1"
+    return "utf-8-sig"
+
+
+def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, BoundedBytes]:
+    """The file's text, read through its bounds; raises MembersFileError for a file that is not text.
+
+    ``binary`` is the stored file, seekable. Gzip is recognised by its magic bytes, whatever the name.
+    """
+    head = binary.read(2)
+    binary.seek(0)
+    source = gzip.GzipFile(fileobj=binary, mode="rb") if head == GZIP_MAGIC else binary
+    bounded = BoundedBytes(source, max_bytes=max_expanded_bytes)
+    buffered = io.BufferedReader(bounded, READ_BYTES)
+    sample = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    what = _what_arrived(sample)
+    if what is not None:
+        raise MembersFileError(
+            "not_text",
+            f"The members file is {what}, not a tab- or comma-separated text file. Export the universe "
+            "from L2 as text (CSV or tab-separated, optionally gzip-compressed) and send it again.",
+        )
+    text = io.TextIOWrapper(
+        buffered, encoding=_sniff_encoding(sample), errors="l2_latin1_fallback", newline=""
+    )
+    return text, bounded
