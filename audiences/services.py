@@ -47,16 +47,38 @@ def _usage_message(audience: Audience) -> str | None:
 
 @transaction.atomic
 def audience_delete(*, audience: Audience) -> None:
-    """Delete an audience that no campaign uses; refuse, naming the campaigns, otherwise."""
+    """Delete an audience that no campaign uses; refuse, naming the campaigns, otherwise.
+
+    Its versions go with it, and their voters once the deletion is committed — except a version that a
+    duplicate still has as its current one (duplicates share voters, never copy them): that version moves
+    to the duplicate, which keeps its voters.
+    """
     reason = _usage_message(audience)
     if reason:
         raise ApplicationError(reason, code="audience_in_use", status=409)
+    version_ids = set(audience.versions.values_list("pk", flat=True))
+    kept = {}
+    holders = (
+        Audience.objects.filter(current_version_id__in=version_ids)
+        .exclude(pk=audience.pk)
+        .order_by("pk")
+        .values_list("current_version_id", "pk")
+    )
+    for version_id, holder_id in holders:
+        kept.setdefault(version_id, holder_id)
+    for version_id, holder_id in kept.items():
+        AudienceVersion.objects.filter(pk=version_id).update(audience_id=holder_id)
+    # The audience's own reference to its current version would otherwise protect that version.
+    Audience.objects.filter(pk=audience.pk).update(current_version=None)
     try:
         audience.delete()
     except ProtectedError as error:  # a campaign took it up between the check and the delete
         raise ApplicationError(
             _usage_message(audience) or "The audience is in use.", code="audience_in_use", status=409
         ) from error
+    gone = sorted(version_ids - set(kept))
+    # Dropping a version's voters must not run inside the transaction (it waits for readers to finish).
+    transaction.on_commit(lambda: [discard_version_rows(version_id) for version_id in gone])
 
 
 def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audience:

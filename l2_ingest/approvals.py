@@ -145,7 +145,11 @@ def pending_refresh_require(*, audience: Audience) -> PendingRefresh:
 @transaction.atomic
 def held_transmission_approve(*, transmission: Transmission, user, trust: bool = False) -> Transmission:
     """Load a held push: its customer owns the segment from now on (and, trusted, is named)."""
-    locked = Transmission.objects.select_for_update().select_related("audience").get(pk=transmission.pk)
+    locked = (
+        Transmission.objects.select_for_update(of=("self",))
+        .select_related("audience")
+        .get(pk=transmission.pk)
+    )
     if locked.status != TransmissionStatus.HELD or locked.audience is None:
         raise ApplicationError(
             "This push is no longer waiting for approval.", code="no_pending_refresh", status=409

@@ -93,14 +93,14 @@ class Figures:
             self.states[voter_ids[0][3:5]] += len(voter_ids)  # one state for the whole batch, as is usual
         else:
             self.states.update(map(_STATE, voter_ids))
-        if self.combo is not None:
-            self.combo.add(rows)
-            if self.combo.over_budget():
-                self._split_combo()
         for tally in self.tallies.values():
             tally.add(rows)
             if tally.over_budget():
                 tally.capped = True
+        if self.combo is not None:  # after the separate ones: a split adds tallies that have this batch
+            self.combo.add(rows)
+            if self.combo.over_budget():
+                self._split_combo()
         if self.address is not None:
             addresses = map(str.upper, map(str.strip, map(self.address, rows)))
             zips = map(str.strip, map(self.zip, rows)) if self.zip else repeat("")

@@ -53,38 +53,31 @@ def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("l2_latin1_fallback", _latin1_fallback)
 
 
-class _Raw(io.RawIOBase):
-    """Any object with read() as a raw stream, so io.BufferedReader can buffer (and peek into) it."""
-
-    def __init__(self, source):
-        self.source = source
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.source.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class BoundedBytes(_Raw):
+class BoundedBytes(io.RawIOBase):
     """The decompressed file, read through the bounds on its size and on the length of its lines.
 
-    It also notes whether a NUL byte has gone by: the loader then checks rows for one (and rejects them),
-    so clean files pay nothing for that rule.
+    ``head`` is what was already read from the source to tell what kind of file it is; it is passed on
+    first. The stream also notes whether a NUL byte has gone by: the loader then checks rows for one (and
+    rejects them), so clean files pay nothing for that rule.
     """
 
-    def __init__(self, source, *, max_bytes: int, max_line: int = MAX_LINE_BYTES):
-        super().__init__(source)
+    def __init__(self, source, *, max_bytes: int, max_line: int = MAX_LINE_BYTES, head: bytes = b""):
+        self.source = source
         self.max_bytes, self.max_line = max_bytes, max_line
+        self.head = head
         self.bytes_read = 0
         self.lines = 0  # line breaks seen, for the number of an over-long line
         self.run = 0  # bytes since the last line break
         self.nul_seen = False
 
+    def readable(self) -> bool:
+        return True
+
     def readinto(self, buffer) -> int:
-        data = self.source.read(len(buffer))
+        if self.head:
+            data, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+        else:
+            data = self.source.read(len(buffer))
         size = len(data)
         if not size:
             return 0
@@ -151,6 +144,15 @@ def _sniff_encoding(sample: bytes) -> str:
     return "utf-8-sig"
 
 
+def _read_up_to(source, size: int) -> bytes:
+    """Up to ``size`` bytes: fewer only at the end (a storage back-end may hand back less per read)."""
+    parts, wanted = [], size
+    while wanted and (part := source.read(wanted)):
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
 def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, BoundedBytes]:
     """The file's text, read through its bounds; raises MembersFileError for a file that is not text.
 
@@ -159,9 +161,8 @@ def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, Bou
     head = binary.read(2)
     binary.seek(0)
     source = gzip.GzipFile(fileobj=binary, mode="rb") if head == GZIP_MAGIC else binary
-    bounded = BoundedBytes(source, max_bytes=max_expanded_bytes)
-    buffered = io.BufferedReader(bounded, READ_BYTES)
-    sample = buffered.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    # What kind of file it is, before any other bound: a gzip of zeros is "not text", not "a long line".
+    sample = _read_up_to(source, SNIFF_BYTES)
     what = _what_arrived(sample)
     if what is not None:
         raise MembersFileError(
@@ -169,6 +170,8 @@ def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, Bou
             f"The members file is {what}, not a tab- or comma-separated text file. Export the universe "
             "from L2 as text (CSV or tab-separated, optionally gzip-compressed) and send it again.",
         )
+    bounded = BoundedBytes(source, max_bytes=max_expanded_bytes, head=sample)
+    buffered = io.BufferedReader(bounded, READ_BYTES)
     text = io.TextIOWrapper(
         buffered, encoding=_sniff_encoding(sample), errors="l2_latin1_fallback", newline=""
     )

@@ -78,6 +78,7 @@ def stored_transmission(
 
     transmission_id = uuid.uuid4()
     name = default_storage.save(f"l2/test/{transmission_id}.members", ContentFile(members))
+    fields = {"username": "jdoe@campaign.org", "app_id": "VM_OH", **fields}
     return Transmission.objects.create(
         id=transmission_id,
         webhook_id=f"msg_{transmission_id.hex}",
@@ -85,8 +86,6 @@ def stored_transmission(
         body_bytes=len(members),
         universe_name=f"IQM_{organization.account_id}_{segment}",
         universe_id="0000100010482",
-        username="jdoe@campaign.org",
-        app_id="VM_OH",
         account_id=str(organization.account_id),
         segment_name=segment,
         organization=organization,
