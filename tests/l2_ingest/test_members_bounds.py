@@ -46,10 +46,8 @@ def refused(data: bytes, **kwargs) -> MembersFileError:
 
 
 def gzip_of_repeated(chunk: bytes, times: int) -> bytes:
-    """A gzip stream of ``chunk`` repeated, made without holding the expanded data."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
-    out = [compressor.compress(chunk) for _ in range(times)]
-    return b"".join(out) + compressor.flush()
+    """``chunk`` repeated, gzipped: one gzip member repeated, as gzip allows (a bomb made in no time)."""
+    return gzip.compress(chunk, compresslevel=9) * times
 
 
 def xlsx() -> bytes:
@@ -95,8 +93,8 @@ def test_a_gzip_of_a_billion_zeros_fails_as_not_text_after_reading_one_buffer():
 
 def test_a_file_expanding_past_the_limit_fails_as_too_large_while_streaming():
     line = b"LALOH1000\n"
-    bomb = gzip_of_repeated(line * 10_000, 1_000)  # 100 MB of one voter, repeated, in well under 1 MB
-    cap = 8 << 20
+    bomb = gzip_of_repeated(line * 10_000, 1_000)  # 100 MB of one voter, repeated, in about 300 KB
+    cap = 2 << 20
     error = refused(bomb, max_expanded_bytes=cap)
     assert error.code == "file_too_large"
     assert f"{cap:,} bytes" in error.reason
@@ -209,3 +207,30 @@ def test_progress_advances_with_bytes_read_even_when_no_voter_is_new():
     assert (result.voters, len(keys)) == (1, 1)
     assert len(fractions) > 100  # once per batch read, not once per chunk of keys written
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("members", "code"),
+    [
+        pytest.param(xlsx(), "not_text", id="xlsx"),
+        pytest.param(gzip_of_repeated(bytes(1 << 20), 256), "not_text", id="gzip-of-zeros"),
+        pytest.param(gzip_of_repeated(b"LALOH1\n" * 10_000, 200), "file_too_large", id="gzip-bomb"),
+        pytest.param(b"LALVOTERID\n" + b"9" * (1 << 20), "line_too_long", id="endless-line"),
+    ],
+)
+def test_the_worker_fails_a_hostile_file_at_its_first_attempt(org_a, settings, members, code):
+    """Never a retry: nothing about the file gets better by trying again."""
+    from l2_ingest.models import TransmissionStatus
+    from l2_ingest.pipeline import transmission_process
+    from tests.l2_ingest.helpers import stored_transmission
+
+    settings.L2_MAX_EXPANDED_BYTES = 1 << 20
+    transmission = stored_transmission(org_a, members)
+    assert transmission_process(transmission.pk) == "failed"
+    transmission.refresh_from_db()
+    assert (transmission.status, transmission.failure_code, transmission.attempts) == (
+        TransmissionStatus.FAILED,
+        code,
+        1,
+    )
