@@ -56,9 +56,12 @@ def screenshot():
     """Save a screenshot under test-results/ (the pop-ups users see, for people to look at)."""
     RESULTS.mkdir(exist_ok=True)
 
-    def take(page, name: str, locator=None):
+    def take(page, name: str, locator=None, full_page: bool = False):
         path = RESULTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-        (locator or page).screenshot(path=str(path))
+        if locator is not None:
+            locator.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

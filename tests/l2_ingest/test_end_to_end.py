@@ -65,6 +65,41 @@ def test_a_push_becomes_a_ready_audience_with_the_exact_count(
     assert "LALOH" not in worker.log()  # no voter data in the worker's logs
 
 
+def test_a_strangers_push_to_an_existing_segment_is_held_until_approved(
+    live_server, worker_factory, org_a, l2_secret, tmp_path
+):
+    """The account ID in a universe name is no secret: another L2 customer's push changes nothing users
+    see until the organization approves it (docs/l2-endpoint.md › Who may refresh a segment)."""
+    from l2_ingest.approvals import pending_refresh_approve
+    from tests.factories import MembershipFactory
+
+    worker_factory()
+    url = f"{live_server.url}/api/l2/v1/transmissions"
+    owners, strangers = tmp_path / "owner.txt", tmp_path / "stranger.txt"
+    owners.write_bytes(ids_file(2_000))
+    strangers.write_bytes(ids_file(3, start=90_000))
+
+    first = send_universe(url, l2_secret, owners, universe_name="IQM_123456_GOTV", customer_id="L2CUST-ANN")
+    assert wait_for(finished(first.body["id"])).status == TransmissionStatus.SUCCEEDED
+    second = send_universe(
+        url, l2_secret, strangers, universe_name="IQM_123456_GOTV", customer_id="L2CUST-EVE"
+    )
+    assert second.status == 202
+
+    def held():
+        """the stranger's push to be held"""
+        return Transmission.objects.filter(pk=second.body["id"], status=TransmissionStatus.HELD).first()
+
+    transmission = wait_for(held)
+    audience = Audience.objects.get(l2_segment_name="GOTV", organization=org_a)
+    assert (audience.voter_count, member_count(audience.current_version_id)) == (2_000, 2_000)
+
+    pending_refresh_approve(audience=audience, user=MembershipFactory(organization=org_a).user)
+    assert wait_for(finished(transmission.pk)).status == TransmissionStatus.SUCCEEDED
+    audience.refresh_from_db()
+    assert (audience.voter_count, audience.l2_owner_customer_id) == (3, "L2CUST-EVE")
+
+
 def test_twenty_concurrent_identical_posts_make_one_transmission_and_one_task(
     live_server, org_a, l2_secret, tmp_path
 ):
