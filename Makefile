@@ -13,7 +13,7 @@ TEST_ENV := DEBUG=false SECRET_KEY=test-only-secret-key-not-for-production-01234
 	DJANGO_ALLOW_ASYNC_UNSAFE=true L2_RATE_LIMIT=100000/minute
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test bench lint format clean chromium
+.PHONY: run test bench lint format clean chromium nginx
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required: set PYTHON=/path/to/python3.11")'
@@ -34,7 +34,15 @@ chromium:
 			|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }; \
 		else echo "chromium is missing: install Debian's package (sudo apt-get install chromium)"; exit 1; fi; }
 
-test: $(INSTALLED) chromium
+# The proxy tests run Debian's nginx on deploy/nginx's template, rendered by envsubst as the nginx image does.
+nginx:
+	@{ command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } && command -v envsubst >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx gettext-base >/dev/null \
+			|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx gettext-base; }; \
+		else echo "nginx or envsubst is missing: install Debian's packages (sudo apt-get install nginx gettext-base)"; exit 1; fi; }
+
+test: $(INSTALLED) chromium nginx
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED)

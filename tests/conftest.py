@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
+from tests.proxy import nginx_factory  # noqa: F401  (fixture)
 from tests.servers import gunicorn_factory  # noqa: F401  (fixture)
 from tests.workers import worker_factory  # noqa: F401  (fixture)
 

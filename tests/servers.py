@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -20,12 +21,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def gunicorn_log(tmp_path: Path, url: str) -> Path:
+    """The output of the gunicorn that gunicorn_factory started at url (access lines with --access-logfile -)."""
+    return tmp_path / f"gunicorn-{urlsplit(url).port}.log"
+
+
 @pytest.fixture
 def gunicorn_factory(transactional_db, tmp_path):
     started: list[subprocess.Popen] = []
 
     def start(**extra_env) -> str:
         port = free_port()
+        url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
@@ -33,7 +40,7 @@ def gunicorn_factory(transactional_db, tmp_path):
             "FILE_UPLOAD_TEMP_DIR": str(settings.L2_SPOOL_DIR),
             **{k: str(v) for k, v in extra_env.items()},
         }
-        log = (tmp_path / f"gunicorn-{port}.log").open("ab")
+        log = gunicorn_log(tmp_path, url).open("ab")
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -51,7 +58,6 @@ def gunicorn_factory(transactional_db, tmp_path):
             stderr=subprocess.STDOUT,
         )
         started.append(process)
-        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
