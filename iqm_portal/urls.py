@@ -17,7 +17,6 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("problems/", views.problem, name="problems"),
     path("problems/<slug:code>", views.problem, name="problem"),

@@ -11,13 +11,6 @@ from kombu import Connection
 logger = logging.getLogger(__name__)
 
 
-@require_GET
-@never_cache
-def healthz(request):
-    """The process answers: nothing else is checked, so a slow database never restarts the web process."""
-    return JsonResponse({"status": "ok"})
-
-
 def _database_ok() -> str | None:
     try:
         with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """The L2 endpoint: ``POST /api/l2/v1/transmissions`` and its signed status resource."""
 
+import ipaddress
 import logging
 
 from django.urls import reverse
@@ -34,6 +35,15 @@ def _problem(refusal: Refusal) -> Response:
     for name, value in refusal.headers.items():
         response[name] = value
     return response
+
+
+def _client_address(request) -> str | None:
+    """The sender's address as the rate limit counts it (through NUM_PROXIES trusted proxies), if it is one."""
+    address = L2Throttle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return request._request.META.get("REMOTE_ADDR")
 
 
 def transmission_body(request, transmission: Transmission) -> dict:
@@ -79,7 +89,7 @@ class TransmissionCreateView(L2View):
                 read=read,
                 content_length=content_length,
                 content_type=environ.get("CONTENT_TYPE", ""),
-                sender_ip=environ.get("REMOTE_ADDR"),
+                sender_ip=_client_address(request),
             )
         except Refusal as refusal:
             logger.info("L2 push refused: %s %s", refusal.status, refusal.code)

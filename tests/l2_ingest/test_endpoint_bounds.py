@@ -13,7 +13,7 @@ from django.utils import timezone
 from l2_ingest.models import Transmission
 from l2_ingest.services import transmissions_requeue_stalled
 from l2_ingest.signing import sign
-from tests.l2_ingest.helpers import ids_file, metadata, multipart, push, stored_transmission
+from tests.l2_ingest.helpers import ids_file, metadata, multipart, push, signed, stored_transmission
 from tests.l2_ingest.test_endpoint import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,14 @@ def test_the_repair_migration_forgets_dates_python_cannot_read(org_a):
 
     assert Transmission.objects.get().date_created is None
     assert transmissions_requeue_stalled() == [str(transmission.pk)]
+
+
+@pytest.mark.parametrize(("proxies", "recorded"), [(0, "10.0.0.2"), (1, "203.0.113.9")])
+def test_the_sender_address_is_read_through_the_trusted_proxies_only(
+    client, org_a, l2_secret, settings, proxies, recorded
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": proxies}
+    body = multipart(metadata(), ids_file(1))
+    headers = {**signed(l2_secret, body), "REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert push(client, l2_secret, body, headers=headers).status_code == 202
+    assert Transmission.objects.get().sender_ip == recorded

@@ -27,3 +27,10 @@ def test_problem_types_lead_to_a_page_that_explains_the_code(client, db):
     page = client.get(problem_body(status=401, code="signature_invalid", detail="x")["type"])
     assert page.status_code == 200 and b"HMAC-SHA256" in page.content
     assert client.get("/problems/no_such_code").status_code == 404
+
+
+def test_healthz_answers_a_probe_that_asks_by_address(client, settings):
+    """Container and load-balancer probes ask http://<address>/healthz: not one of ALLOWED_HOSTS."""
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    assert client.get("/healthz", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.7:8000").status_code == 400  # only the liveness probe
