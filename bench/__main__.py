@@ -1,4 +1,4 @@
-"""``python -m bench [ingest|audiences|campaigns …]``: run the benchmarks and print their figures.
+"""``python -m bench [ingest|bounds|audiences|campaigns …]``: run the benchmarks and print their figures.
 
 Each suite runs in a process of its own, on a freshly created database, so none inherits another's
 connections, caches or memory.
@@ -8,9 +8,14 @@ import argparse
 import subprocess
 import sys
 
-from . import audiences, campaigns, ingest
+from . import audiences, bounds, campaigns, ingest
 
-SUITES = {"ingest": ingest.run, "audiences": audiences.run, "campaigns": campaigns.run}
+SUITES = {
+    "ingest": ingest.run,
+    "bounds": bounds.run,
+    "audiences": audiences.run,
+    "campaigns": campaigns.run,
+}
 
 
 def main() -> None:

@@ -285,6 +285,23 @@ def _existing(webhook_id: str, digest: str) -> Transmission | None:
     return existing
 
 
+def _store(name: str, members) -> str:
+    """Store the members file under a name of our own (unique: a new UUID each time); a failure part-way
+    (a full disk, the storage back-end going down) leaves no partial file."""
+    try:
+        return default_storage.save(name, members)
+    except BaseException:
+        _delete_quietly(name)
+        raise
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception as error:  # the storage itself may be what failed
+        logger.error("could not delete %s after a failed push (%s)", name, type(error).__name__)
+
+
 def transmission_receive(
     *, headers, read, content_length: int | None, content_type: str, sender_ip: str | None
 ) -> tuple[Transmission, bool]:
@@ -304,7 +321,7 @@ def transmission_receive(
             metadata = parse_metadata(raw_metadata)
             name, organization = route(metadata["universe_name"])
             transmission_id = uuid.uuid4()
-            stored = default_storage.save(f"l2/{timezone.now():%Y/%m/%d}/{transmission_id}.members", members)
+            stored = _store(f"l2/{timezone.now():%Y/%m/%d}/{transmission_id}.members", members)
     try:
         with transaction.atomic():
             transmission = Transmission.objects.create(
@@ -332,6 +349,11 @@ def transmission_receive(
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        # No row will ever point at the file (the database failed, say): it holds voters' names and
+        # addresses, so it goes now.
+        _delete_quietly(stored)
+        raise
     logger.info(
         "transmission %s accepted: webhook-id %s, organization %s, %s bytes",
         transmission.pk,

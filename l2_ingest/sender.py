@@ -9,7 +9,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,6 +23,7 @@ class SendResult:
     status: int
     body: dict
     seconds: float
+    headers: dict = field(default_factory=dict)  # e.g. Retry-After on a 429 or a 503
 
 
 class MultipartBody:
@@ -94,7 +95,7 @@ def post(
         parsed = json.loads(raw) if raw else {}
     except ValueError:
         parsed = {"raw": raw[:500].decode(errors="replace")}
-    return SendResult(response.status, parsed, seconds)
+    return SendResult(response.status, parsed, seconds, dict(response.getheaders()))
 
 
 def send_universe(

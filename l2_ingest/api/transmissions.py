@@ -9,6 +9,7 @@ from rest_framework import exceptions, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iqm_portal.outages import RETRY_AFTER_SECONDS, is_outage, outage_kind
 from iqm_portal.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 from ..models import Transmission
@@ -68,6 +69,22 @@ class L2View(APIView):
 
     def throttled(self, request, wait):
         raise RateLimited(wait)
+
+    def handle_exception(self, exc):
+        """The database, the disk or the storage out: 503 with Retry-After, so L2 sends again later."""
+        if not is_outage(exc):
+            return super().handle_exception(exc)
+        kind = outage_kind(exc)
+        logger.warning("L2 request answered 503: the %s is unavailable (%s)", kind, type(exc).__name__)
+        return _problem(
+            Refusal(
+                503,
+                "temporarily_unavailable",
+                f"The portal's {kind} is unavailable for a moment; nothing was kept. Send the same request "
+                f"again in {RETRY_AFTER_SECONDS} seconds.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        )
 
 
 class TransmissionCreateView(L2View):

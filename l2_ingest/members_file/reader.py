@@ -168,6 +168,10 @@ class _Loader:
                     self.figures.add(voter_ids, batch, keys)
                     self._emit(keys)
                     return
+                if fresh <= self.seen:  # nothing new at all: a file repeating voters costs no row-by-row work
+                    self.result.rows_read += len(batch)
+                    self.result.duplicates += len(batch)
+                    return
         self._load_row_by_row(batch, first_line)
 
     def _rule_broken(self, row) -> str | None:
