@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from .models import Membership, Organization
 
@@ -20,3 +20,14 @@ def membership_get(*, user: AbstractBaseUser, organization_id: int | None = None
 
 def organization_get_by_account_id(*, account_id: int) -> Organization | None:
     return Organization.objects.filter(account_id=account_id).first()
+
+
+def sign_in_last_failure(*, username: str, ip_address: str | None):
+    """When a username last failed to sign in from an address (django-axes' record), or None."""
+    from axes.models import AccessAttempt
+
+    return (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .aggregate(last=Max("attempt_time"))
+        .get("last")
+    )
