@@ -206,6 +206,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "iqm_portal.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Masked where axes logs or stores a request's fields (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 # Staff's second factor on the admin site (django-otp, TOTP): see README, "Staff two-factor sign-in".
 OTP_TOTP_ISSUER = "IQM audiences portal"
