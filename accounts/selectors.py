@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from .models import L2Customer, Membership, Organization
 
@@ -31,4 +31,15 @@ def l2_customer_is_named(*, organization: Organization, customer_id: str) -> boo
     return (
         bool(customer_id)
         and L2Customer.objects.filter(organization=organization, customer_id=customer_id).exists()
+    )
+
+
+def sign_in_last_failure(*, username: str, ip_address: str | None):
+    """When a username last failed to sign in from an address (django-axes' record), or None."""
+    from axes.models import AccessAttempt
+
+    return (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .aggregate(last=Max("attempt_time"))
+        .get("last")
     )

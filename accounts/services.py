@@ -72,3 +72,30 @@ def l2_customer_add(*, organization: Organization, customer_id: str, added_by=No
 def l2_customer_remove(*, customer: L2Customer) -> None:
     """Stop naming an L2 customer: its pushes to segments it does not own are held again."""
     customer.delete()
+
+
+STAFF_OTP_DEVICE_NAME = "Authenticator app"
+
+
+@transaction.atomic
+def staff_otp_device_enrol(*, user, replace: bool = False):
+    """A confirmed TOTP device for a staff member's sign-in to the admin site.
+
+    With ``replace``, the member's other devices are deleted in the same transaction: sessions verified
+    by them are no longer verified (django-otp finds their device gone), so a lost phone is locked out.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not user.is_staff:
+        raise ApplicationError(
+            f"{user.get_username()} is not staff: only staff sign in to the admin site.", code="not_staff"
+        )
+    existing = TOTPDevice.objects.select_for_update().filter(user=user)
+    if existing.exists():
+        if not replace:
+            raise ApplicationError(
+                f"{user.get_username()} already has an authenticator: replace it on purpose.",
+                code="otp_device_exists",
+            )
+        existing.delete()
+    return TOTPDevice.objects.create(user=user, name=STAFF_OTP_DEVICE_NAME, confirmed=True)

@@ -4,8 +4,11 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django_otp.oath import TOTP
 
-from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
+from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from tests.proxy import nginx_factory  # noqa: F401  (fixture)
 from tests.servers import gunicorn_factory  # noqa: F401  (fixture)
 from tests.workers import worker_factory  # noqa: F401  (fixture)
@@ -58,6 +61,61 @@ def _file_roots(settings, tmp_path):
     settings.L2_SPOOL_DIR = tmp_path / "spool"
     settings.FILE_UPLOAD_TEMP_DIR = str(settings.L2_SPOOL_DIR)
     settings.L2_SPOOL_DIR.mkdir()
+
+
+class SignInClient(Client):
+    """Django's test client whose login() hands authenticate() a request, as django-axes needs of every
+    sign-in (it counts failures per username and client address). ``force_login`` needs nothing."""
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post(reverse("login")))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client():
+    return SignInClient()
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code a staff member's authenticator app shows now for their TOTP device (or some steps on)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture
+def staff_user(db):
+    """An ops staff member (superuser) of the admin site."""
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_device(staff_user):
+    from accounts.services import staff_otp_device_enrol
+
+    return staff_otp_device_enrol(user=staff_user)
+
+
+def admin_sign_in(client, user, device, password: str = PASSWORD, code: str | None = None):
+    """Sign in through the admin site's form: username, password and the authenticator's current code."""
+    return client.post(
+        reverse("admin:login"),
+        {
+            "username": user.username,
+            "password": password,
+            "otp_token": code or totp_code(device),
+            "next": reverse("admin:index"),
+        },
+    )
+
+
+@pytest.fixture
+def ops_client(staff_user, staff_device):
+    """A client signed in to the admin site as ops staff, second factor verified."""
+    client = SignInClient()
+    response = admin_sign_in(client, staff_user, staff_device)
+    assert response.status_code == 302 and response.url == reverse("admin:index"), response.content[:2000]
+    return client
 
 
 @pytest.fixture

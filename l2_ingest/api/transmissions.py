@@ -1,6 +1,5 @@
 """The L2 endpoint: ``POST /api/l2/v1/transmissions`` and its signed status resource."""
 
-import ipaddress
 import logging
 
 from django.urls import reverse
@@ -9,6 +8,7 @@ from rest_framework import exceptions, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from iqm_portal.client_address import client_address
 from iqm_portal.outages import RETRY_AFTER_SECONDS, is_outage, outage_kind
 from iqm_portal.problems import PROBLEM_CONTENT_TYPE, problem_body
 
@@ -36,15 +36,6 @@ def _problem(refusal: Refusal) -> Response:
     for name, value in refusal.headers.items():
         response[name] = value
     return response
-
-
-def _client_address(request) -> str | None:
-    """The sender's address as the rate limit counts it (through NUM_PROXIES trusted proxies), if it is one."""
-    address = L2Throttle().get_ident(request)
-    try:
-        return str(ipaddress.ip_address(address.strip()))
-    except ValueError:
-        return request._request.META.get("REMOTE_ADDR")
 
 
 def transmission_body(request, transmission: Transmission) -> dict:
@@ -106,7 +97,7 @@ class TransmissionCreateView(L2View):
                 read=read,
                 content_length=content_length,
                 content_type=environ.get("CONTENT_TYPE", ""),
-                sender_ip=_client_address(request),
+                sender_ip=client_address(request),
             )
         except Refusal as refusal:
             logger.info("L2 push refused: %s %s", refusal.status, refusal.code)

@@ -237,7 +237,7 @@ def test_a_processing_row_polls_and_shows_progress(client_a, org_a):
     audience = AudienceFactory(organization=org_a, status=AudienceStatus.PROCESSING, voter_count=None)
     stored_transmission(org_a, b"x", segment=audience.l2_segment_name, audience=audience, progress=0.42)
     row = client_a.get(f"/audiences/{audience.pk}/row/", {"audience": audience.pk}, **HTMX).content.decode()
-    assert 'hx-trigger="every 2s"' in row and 'aria-valuenow="42"' in row and "checked" in row
+    assert 'hx-trigger="every 2s"' in row and 'max="100" value="42"' in row and "checked" in row
 
 
 def test_viewers_see_but_cannot_change(client, org_a, password):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import totp_code
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -39,16 +40,36 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation of a document to the test (Playwright's init scripts run
+# outside the page's policy). Chromium also logs each one to the console as "Refused to …".
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : "";
+  const element = event.target instanceof Element ? ` in ${event.target.outerHTML.slice(0, 200)}` : "";
+  window.__cspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}${element}${where} on ${event.documentURI}`
+  );
+}, true);
+"""
+CSP_CONSOLE = re.compile(r"Refused to|Content Security Policy", re.IGNORECASE)
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A Chromium page; the test fails on any JavaScript error or Content-Security-Policy violation."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: CSP_CONSOLE.search(message.text) and violations.append(message.text))
     yield page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -58,10 +79,12 @@ def screenshot():
 
     def take(page, name: str, locator=None, full_page: bool = False):
         path = RESULTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+        # caret="initial": hiding the caret writes style attributes into the page's inputs, which htmx's
+        # history snapshot would carry back in as inline styles the Content-Security-Policy refuses.
         if locator is not None:
-            locator.screenshot(path=str(path))
+            locator.screenshot(path=str(path), caret="initial")
         else:
-            page.screenshot(path=str(path), full_page=full_page)
+            page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     return take
@@ -77,3 +100,19 @@ def sign_in():
         page.wait_for_url(re.compile(r"/audiences/"))
 
     return sign_in
+
+
+@pytest.fixture
+def admin_sign_in():
+    """Sign in to the admin site through its form, with the authenticator's current code."""
+
+    def admin_sign_in(page, user, device, password: str = PASSWORD):
+        page.goto("/admin/")
+        page.wait_for_url(re.compile(r"/admin/login/"))
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_label("Authenticator code").fill(totp_code(device))
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(re.compile(r"/admin/$"))
+
+    return admin_sign_in

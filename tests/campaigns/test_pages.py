@@ -21,6 +21,7 @@ from campaigns.models import (
 from campaigns.services import campaign_targeting_update
 from campaigns.tasks import refresh_reach
 from tests.campaigns.conftest import load_members
+from tests.conftest import SignInClient
 from tests.factories import (
     PASSWORD,
     AudienceFactory,
@@ -41,19 +42,15 @@ def targets(campaign) -> dict[int, str]:
 @pytest.fixture
 def client_b(client, member_b):
     """A second browser: a member of organization B only."""
-    from django.test import Client
-
-    other = Client()
+    other = SignInClient()
     assert other.login(username=member_b.username, password=PASSWORD)
     return other
 
 
 @pytest.fixture
 def viewer_client(org_a):
-    from django.test import Client
-
     viewer = MembershipFactory(organization=org_a, role=Role.VIEWER).user
-    client = Client()
+    client = SignInClient()
     assert client.login(username=viewer.username, password=PASSWORD)
     return client
 

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ops(admin_client):
-    return admin_client
+def ops(ops_client):
+    return ops_client
 
 
 def test_l2_secret_create_prints_the_secret_alone_on_its_last_line_once(capsys):
