@@ -142,15 +142,15 @@ class TransmissionAdmin(admin.ModelAdmin):
 
     def _answer_held(self, request, queryset, answer, done: str) -> None:
         """Answer held pushes as the organization would (the same services), one by one."""
-        answered, skipped = 0, 0
-        for transmission in queryset.filter(status=TransmissionStatus.HELD):
+        waiting = list(queryset.filter(status=TransmissionStatus.HELD))
+        answered, skipped = 0, queryset.count() - len(waiting)
+        for transmission in waiting:
             try:
                 answer(transmission)
-            except ApplicationError:
+            except ApplicationError:  # answered meanwhile, by someone else
                 skipped += 1
             else:
                 answered += 1
-        skipped += queryset.exclude(status=TransmissionStatus.HELD).count()
         if answered:
             self.message_user(request, f"{answered} held transmission(s) {done}.", messages.SUCCESS)
         if skipped:
