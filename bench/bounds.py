@@ -33,9 +33,9 @@ CASES = [
     ("6 GiB of zeros, gzipped", lambda: _repeated(bytes(1 << 20), 6 * GiB), {}, "not_text"),
     ("1 GiB of one voter repeated, gzipped", lambda: _repeated(b"LALOH1000\n", GiB), {}, "succeeded"),
     (
-        "the same, over a 256 MiB expansion limit",
-        lambda: _repeated(b"LALOH1000\n", GiB),
-        {"L2_MAX_EXPANDED_BYTES": 256 << 20},
+        "21 GiB of one voter, gzipped: past the 20 GiB limit",
+        lambda: _repeated(b"LALOH1000\n", 21 * GiB),
+        {},
         "file_too_large",
     ),
     (

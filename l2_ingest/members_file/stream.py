@@ -21,6 +21,10 @@ MAX_LINE_BYTES = 64 * 1024
 CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
 NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in CONTROL_BYTES)
 MAX_CONTROL_SHARE = 0.05
+# L2's text compresses about tenfold; a file that expands far more is measured ahead of the parser, by
+# decompressing alone (about a gigabyte a second), so a bomb fails in seconds, not after parsing 20 GiB.
+SUSPICIOUS_RATIO = 100
+FIRST_RATIO_CHECK = 16 << 20
 
 # What arrived, by its first bytes. Checked on the decompressed data.
 SIGNATURES = [
@@ -61,10 +65,20 @@ class BoundedBytes(io.RawIOBase):
     rejects them), so clean files pay nothing for that rule.
     """
 
-    def __init__(self, source, *, max_bytes: int, max_line: int = MAX_LINE_BYTES, head: bytes = b""):
+    def __init__(
+        self,
+        source,
+        *,
+        max_bytes: int,
+        max_line: int = MAX_LINE_BYTES,
+        head: bytes = b"",
+        compressed=None,
+    ):
         self.source = source
         self.max_bytes, self.max_line = max_bytes, max_line
         self.head = head
+        self.compressed = compressed  # the stored gzip file, when the source decompresses it
+        self.next_ratio_check = FIRST_RATIO_CHECK
         self.bytes_read = 0
         self.lines = 0  # line breaks seen, for the number of an over-long line
         self.run = 0  # bytes since the last line break
@@ -83,16 +97,37 @@ class BoundedBytes(io.RawIOBase):
             return 0
         self.bytes_read += size
         if self.bytes_read > self.max_bytes:
-            raise MembersFileError(
-                "file_too_large",
-                f"The members file is over {self.max_bytes:,} bytes once decompressed, the most the portal "
-                "accepts. Send the universe in smaller segments.",
-            )
+            raise self._too_large()
+        if self.compressed is not None and self.bytes_read >= self.next_ratio_check:
+            self._check_ratio()
         self._check_lines(data)
         if not self.nul_seen and b"\0" in data:
             self.nul_seen = True
         buffer[:size] = data
         return size
+
+    def _too_large(self) -> MembersFileError:
+        return MembersFileError(
+            "file_too_large",
+            f"The members file is over {self.max_bytes:,} bytes once decompressed, the most the portal "
+            "accepts. Send the universe in smaller segments.",
+        )
+
+    def _check_ratio(self) -> None:
+        """A file expanding suspiciously far is decompressed ahead, counting only, once: over the limit, it
+        fails now; within it, it is read on as any other."""
+        self.next_ratio_check *= 2
+        position = self.compressed.tell()
+        if self.bytes_read < SUSPICIOUS_RATIO * max(position, 1):
+            return
+        stored, self.compressed = self.compressed, None  # measured once is enough
+        try:
+            stored.seek(0)
+            too_large = _expands_beyond(stored, self.max_bytes)
+        finally:
+            stored.seek(position)  # where the decompressor reading it left off
+        if too_large:
+            raise self._too_large()
 
     def _check_lines(self, data: bytes) -> None:
         # Any of CRLF, LF or CR ends a line, as for the csv reader.
@@ -109,6 +144,17 @@ class BoundedBytes(io.RawIOBase):
             )
         self.lines += len(pieces) - 1
         self.run = lengths[-1]
+
+
+def _expands_beyond(stored, limit: int) -> bool:
+    """Whether a gzip file expands past ``limit`` bytes: decompressed and counted, nothing kept."""
+    expanded = 0
+    with gzip.GzipFile(fileobj=stored, mode="rb") as decompressed:
+        while chunk := decompressed.read(READ_BYTES * 4):
+            expanded += len(chunk)
+            if expanded > limit:
+                return True
+    return False
 
 
 def _what_arrived(sample: bytes) -> str | None:
@@ -170,7 +216,12 @@ def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, Bou
             f"The members file is {what}, not a tab- or comma-separated text file. Export the universe "
             "from L2 as text (CSV or tab-separated, optionally gzip-compressed) and send it again.",
         )
-    bounded = BoundedBytes(source, max_bytes=max_expanded_bytes, head=sample)
+    bounded = BoundedBytes(
+        source,
+        max_bytes=max_expanded_bytes,
+        head=sample,
+        compressed=binary if source is not binary else None,
+    )
     buffered = io.BufferedReader(bounded, READ_BYTES)
     text = io.TextIOWrapper(
         buffered, encoding=_sniff_encoding(sample), errors="l2_latin1_fallback", newline=""

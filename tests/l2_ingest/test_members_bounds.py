@@ -103,6 +103,23 @@ def test_a_file_expanding_past_the_limit_fails_as_too_large_while_streaming():
     assert (result.voters, result.duplicates, len(keys)) == (1, 99_999, 1)
 
 
+def test_a_bomb_is_measured_ahead_of_the_parser_and_fails_long_before_it_is_parsed():
+    """Past 16 MiB, a file expanding 100-fold or more is decompressed ahead, counting only: over the limit,
+    it fails there, not once its gigabytes have been parsed."""
+    line = b"LALOH1\t" + b"x" * 1000 + b"\n"
+    header = gzip.compress(b"LALVOTERID\tNotes\n")
+    bomb = header + gzip_of_repeated(line * 16_000, 64)  # 1 GiB of one voter, in about 2 MB
+    fractions: list[float] = []
+    with pytest.raises(MembersFileError) as caught:
+        read(bomb, max_expanded_bytes=256 << 20, on_progress=fractions.append, total_bytes=len(bomb))
+    assert caught.value.code == "file_too_large"
+    assert max(fractions, default=0) < 0.05  # stopped near 16 MiB of the 1 GiB: the limit was 256 MiB
+
+    # Within the limit, the same kind of file is measured, then read to its end as any other.
+    result, keys = read(header + gzip_of_repeated(line * 16_000, 4), max_expanded_bytes=256 << 20)
+    assert (result.voters, result.duplicates, len(keys)) == (1, 63_999, 1)
+
+
 @pytest.mark.parametrize(
     ("data", "line"),
     [
