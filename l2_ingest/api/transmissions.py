@@ -4,6 +4,8 @@ import logging
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +19,9 @@ from ..receiving import Refusal, authenticate_headers, matching_secret, signing_
 
 logger = logging.getLogger(__name__)
 
+# What the Redis cache raises when Redis is down or does not answer in time.
+CACHE_OUTAGES = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
 
 class RateLimited(exceptions.Throttled):
     default_code = "rate_limited"
@@ -24,7 +29,17 @@ class RateLimited(exceptions.Throttled):
 
 
 class L2Throttle(throttling.ScopedRateThrottle):
+    """Counts in the cache (Redis), and lets requests through when the cache is out: a 202 never depends
+    on Redis (docs/l2-endpoint.md › Responses); the proxy's per-address limit is the backstop meanwhile."""
+
     scope_attr = "throttle_scope"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_OUTAGES as error:
+            logger.warning("L2 rate limit not counted: the cache is unavailable (%s)", type(error).__name__)
+            return True
 
 
 def _problem(refusal: Refusal) -> Response:

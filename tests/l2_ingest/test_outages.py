@@ -94,3 +94,19 @@ def test_the_database_gone_after_the_file_is_stored_is_a_503_and_the_file_goes(
         webhook_id="msg_db",
     )
     assert again.status == 202
+
+
+def test_redis_unreachable_still_stores_the_push_and_answers_202(
+    gunicorn_factory, org_a, l2_secret, tmp_path
+):
+    """The rate limit (the cache) and the task queue are Redis: with Redis down the push is committed, answered
+    202, and waits queued for the sweeper."""
+    closed = "redis://127.0.0.1:1/0"
+    url = gunicorn_factory(REDIS_URL=closed, CELERY_BROKER_URL=closed)
+    members = tmp_path / "ids.txt"
+    members.write_bytes(ids_file(3))
+    response = send_universe(
+        f"{url}/api/l2/v1/transmissions", l2_secret, members, universe_name="IQM_123456_X"
+    )
+    assert response.status == 202, response.body
+    assert Transmission.objects.get(pk=response.body["id"]).status == "queued"
