@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import L2Customer
 from l2_ingest.models import TransmissionStatus
 from tests.factories import AudienceFactory
-from tests.l2_ingest.helpers import ids_file, stored_transmission
+from tests.l2_ingest.helpers import held_push
 
 WIDTHS = [1440, 390]
 
@@ -40,15 +40,8 @@ def signed_in(page, sign_in, member_a):
 def test_an_admin_approves_and_trusts_a_held_push_from_the_table(signed_in, org_a, screenshot, width):
     page = signed_in
     page.set_viewport_size({"width": width, "height": 900})
-    audience = AudienceFactory(organization=org_a, name="Franklin GOTV", l2_owner_customer_id="L2CUST-ANN")
-    held = stored_transmission(
-        org_a,
-        ids_file(3),
-        segment=audience.l2_segment_name,
-        audience=audience,
-        status=TransmissionStatus.HELD,
-        customer_id="L2CUST-EVE",
-        username="eve@elsewhere.org",
+    held = held_push(
+        AudienceFactory(organization=org_a, name="Franklin GOTV", l2_owner_customer_id="L2CUST-ANN")
     )
     page.goto("/audiences/")
     notice = page.locator("#audience-table [data-pending-refresh]")
@@ -70,15 +63,7 @@ def test_an_admin_approves_and_trusts_a_held_push_from_the_table(signed_in, org_
 
 def test_declining_asks_first_and_is_answered_in_the_details(signed_in, org_a, screenshot):
     page = signed_in
-    audience = AudienceFactory(organization=org_a, name="Franklin GOTV")
-    held = stored_transmission(
-        org_a,
-        ids_file(3),
-        segment=audience.l2_segment_name,
-        audience=audience,
-        status=TransmissionStatus.HELD,
-        customer_id="L2CUST-EVE",
-    )
+    held = held_push(AudienceFactory(organization=org_a, name="Franklin GOTV"))
     page.goto("/audiences/")
     page.get_by_role("link", name="Franklin GOTV", exact=True).click()
     dialog = page.get_by_role("dialog")

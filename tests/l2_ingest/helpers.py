@@ -95,3 +95,18 @@ def stored_transmission(
         queued_at=timezone.now(),
         **fields,
     )
+
+
+def held_push(audience, customer_id="L2CUST-EVE", username="eve@elsewhere.org", members: bytes | None = None):
+    """A push from another L2 customer, held on ``audience`` as the worker leaves it (docs/l2-endpoint.md)."""
+    from l2_ingest.models import TransmissionStatus
+
+    return stored_transmission(
+        audience.organization,
+        members if members is not None else ids_file(3),
+        segment=audience.l2_segment_name,
+        audience=audience,
+        status=TransmissionStatus.HELD,
+        customer_id=customer_id,
+        username=username,
+    )

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import L2Customer
 from l2_ingest.models import Transmission, TransmissionStatus
 from tests.factories import AudienceFactory
-from tests.l2_ingest.helpers import ids_file, stored_transmission
+from tests.l2_ingest.helpers import held_push, ids_file, stored_transmission
 
 pytestmark = pytest.mark.django_db
 
@@ -14,15 +14,7 @@ CHANGELIST = "admin:l2_ingest_transmission_changelist"
 
 
 def held(org, customer: str) -> Transmission:
-    audience = AudienceFactory(organization=org, l2_owner_customer_id="L2CUST-ANN")
-    return stored_transmission(
-        org,
-        ids_file(2),
-        segment=audience.l2_segment_name,
-        audience=audience,
-        status=TransmissionStatus.HELD,
-        customer_id=customer,
-    )
+    return held_push(AudienceFactory(organization=org, l2_owner_customer_id="L2CUST-ANN"), customer)
 
 
 def test_ops_list_held_and_declined_transmissions(ops_client, org_a):

@@ -6,7 +6,7 @@ from accounts.models import L2Customer, Role
 from audiences.models import Audience, AudienceStatus
 from l2_ingest.models import Transmission, TransmissionStatus
 from tests.factories import AudienceFactory, MembershipFactory
-from tests.l2_ingest.helpers import ids_file, stored_transmission
+from tests.l2_ingest.helpers import held_push
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,7 @@ def url(audience, action: str = "") -> str:
 def held(org_a):
     """A Ready audience of org_a's, owned by L2CUST-ANN, and a push from L2CUST-EVE held on it."""
     audience = AudienceFactory(organization=org_a, name="Franklin GOTV", l2_owner_customer_id="L2CUST-ANN")
-    transmission = stored_transmission(
-        org_a,
-        ids_file(3),
-        segment=audience.l2_segment_name,
-        audience=audience,
-        status=TransmissionStatus.HELD,
-        customer_id="L2CUST-EVE",
-        username="eve@elsewhere.org",
-    )
-    return audience, transmission
+    return audience, held_push(audience)
 
 
 def as_role(org, role):

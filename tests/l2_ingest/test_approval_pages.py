@@ -8,23 +8,11 @@ from accounts.models import Role
 from audiences.models import AudienceStatus
 from l2_ingest.models import TransmissionStatus
 from tests.factories import AudienceFactory, MembershipFactory
-from tests.l2_ingest.helpers import ids_file, stored_transmission
+from tests.l2_ingest.helpers import held_push
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def held_on(audience, customer="L2CUST-EVE"):
-    return stored_transmission(
-        audience.organization,
-        ids_file(3),
-        segment=audience.l2_segment_name,
-        audience=audience,
-        status=TransmissionStatus.HELD,
-        customer_id=customer,
-        username="eve@elsewhere.org",
-    )
 
 
 def signed_in(client, org, role):
@@ -34,7 +22,7 @@ def signed_in(client, org, role):
 
 def test_editors_see_who_sent_it_and_the_three_answers_on_the_row_and_in_the_details(client, org_a):
     audience = AudienceFactory(organization=org_a, name="Franklin GOTV")
-    held_on(audience)
+    held_push(audience)
     signed_in(client, org_a, Role.MANAGER)
     for page in (client.get("/audiences/"), client.get(f"/audiences/{audience.pk}/", **HTMX)):
         html = page.content.decode()
@@ -44,7 +32,7 @@ def test_editors_see_who_sent_it_and_the_three_answers_on_the_row_and_in_the_det
 
 def test_viewers_see_that_a_refresh_waits_without_the_answers(client, org_a):
     audience = AudienceFactory(organization=org_a)
-    held_on(audience)
+    held_push(audience)
     html = signed_in(client, org_a, Role.VIEWER).get("/audiences/").content.decode()
     assert "A refresh waits for approval" in html and "An admin or manager" in html
     assert ">Approve<" not in html and ">Decline<" not in html
@@ -60,7 +48,7 @@ def test_an_audience_awaiting_approval_says_so_and_a_push_without_customer_canno
 
 def test_approving_from_the_page_answers_htmx_with_events(client, org_a):
     audience = AudienceFactory(organization=org_a, name="Franklin GOTV")
-    transmission = held_on(audience)
+    transmission = held_push(audience)
     response = signed_in(client, org_a, Role.ADMIN).post(
         f"/audiences/{audience.pk}/pending-refresh/approve/", {"trust": "true"}, **HTMX
     )
@@ -74,7 +62,7 @@ def test_approving_from_the_page_answers_htmx_with_events(client, org_a):
 
 def test_declining_without_javascript_returns_to_the_table_with_a_message(client, org_a):
     audience = AudienceFactory(organization=org_a, name="Franklin GOTV")
-    transmission = held_on(audience)
+    transmission = held_push(audience)
     response = signed_in(client, org_a, Role.ADMIN).post(
         f"/audiences/{audience.pk}/pending-refresh/decline/", follow=True
     )
@@ -86,7 +74,7 @@ def test_declining_without_javascript_returns_to_the_table_with_a_message(client
 
 def test_another_organizations_member_cannot_answer(client, org_a, org_b):
     audience = AudienceFactory(organization=org_a)
-    transmission = held_on(audience)
+    transmission = held_push(audience)
     signed_in(client, org_b, Role.ADMIN)
     for action in ("approve", "decline"):
         assert client.post(f"/audiences/{audience.pk}/pending-refresh/{action}/", **HTMX).status_code == 404
@@ -100,11 +88,11 @@ def test_the_table_stays_at_a_constant_number_of_queries_with_pushes_waiting(
 ):
     signed_in(client, org_a, Role.ADMIN)
     for audience in AudienceFactory.create_batch(3, organization=org_a):
-        held_on(audience)
+        held_push(audience)
     with django_assert_max_num_queries(20) as few:
         client.get("/audiences/")
     for audience in AudienceFactory.create_batch(30, organization=org_a):
-        held_on(audience)
+        held_push(audience)
     AudienceFactory.create_batch(10, organization=org_a, status=AudienceStatus.AWAITING_APPROVAL)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/audiences/")
