@@ -60,6 +60,8 @@ class AudienceDetailSerializer(AudienceListSerializer):
             "customer_id": audience.l2_customer_id,
             "sender": audience.l2_sender,
             "app_id": audience.l2_app_id,
+            "owner_customer_id": audience.l2_owner_customer_id,
+            "owner_username": audience.l2_owner_username,
             "duplicated_from": audience.duplicated_from_id,
         }
 
