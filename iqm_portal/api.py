@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
@@ -46,6 +47,12 @@ def _flatten_validation(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The body is over the size limit."
+    default_code = "payload_too_large"
+
+
 def problem_exception_handler(exc, context):
     """Turn ApplicationError, validation errors, 404s and permission errors into RFC 9457 documents."""
     if isinstance(exc, ApplicationError):
@@ -58,6 +65,11 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        # Django refuses a form past DATA_UPLOAD_MAX_NUMBER_FIELDS; answered like any body it cannot read.
+        exc = exceptions.ParseError("The form has too many fields; send the body as JSON.")
 
     response = exception_handler(exc, context)
     if response is None:

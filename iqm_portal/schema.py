@@ -37,6 +37,7 @@ WHY = {
     "403": "Not a member of that organization, a role that cannot change it, or a missing CSRF token.",
     "404": "Nothing with that ID in the organization, or no such page of results.",
     "409": "The request conflicts with the object's state.",
+    "413": "The body is over the size limit.",
     "415": "The body's media type is not accepted.",
     "429": "Too many requests; wait for the number of seconds in Retry-After.",
 }
@@ -74,7 +75,7 @@ class ProblemAutoSchema(AutoSchema):
         statuses = {code for code in operation["responses"] if code.startswith("4")}
         locations = {p["in"] for p in operation.get("parameters", [])}
         if "requestBody" in operation:
-            statuses |= {"400", "415"}
+            statuses |= {"400", "413", "415"}
         if locations & {"query", "header"}:
             statuses.add("400")
         security = operation.get("security", [])

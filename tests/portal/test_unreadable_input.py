@@ -177,6 +177,15 @@ def test_a_targeting_put_with_ids_past_any_id_is_400(api, objects):
     assert response.status_code == 400 and "allowlist.0" in response.json()["errors"]
 
 
+def test_a_form_with_too_many_fields_is_a_problem_document(api, org_a):
+    body = "&".join(f"campaign_ids={i}" for i in range(1, 1200)) + "&allowlist=1"
+    response = api.post(
+        "/api/v1/campaigns/targeting/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "parse_error"
+
+
 # --- The pages' query strings ---------------------------------------------------------------------------------
 
 ODD_VALUES = ["²", "١٢٣", "１２", "99999999999999999999", "-1", "\x00", "a\x00b"]
