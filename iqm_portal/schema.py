@@ -8,7 +8,7 @@ body is filled in here.
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 
 from .api import ORGANIZATION_PARAMETER, IsOrganizationMember
 from .problems import PROBLEM_CONTENT_TYPE
@@ -80,8 +80,12 @@ class ProblemAutoSchema(AutoSchema):
             statuses.add("400")
         security = operation.get("security", [])
         if security and {} not in security:
-            # Signed out: 401. Signed in: the permissions may refuse, and so does a session's CSRF check.
-            statuses |= {"401", "403"}
+            statuses.add("401")
+            # Signed in, permissions beyond that may refuse, and so does a session's CSRF check on a write.
+            if self.method not in permissions.SAFE_METHODS or any(
+                type(p) is not permissions.IsAuthenticated for p in self.view.get_permissions()
+            ):
+                statuses.add("403")
         if "path" in locations or any(p["name"] == "page" for p in operation.get("parameters", [])):
             statuses.add("404")
         if self.view.get_throttles():
