@@ -48,7 +48,11 @@ class L2CustomerListApi(_L2CustomersApi):
     def get(self, request):
         return Response(L2CustomerOutput(l2_customer_list(organization=request.organization), many=True).data)
 
-    @extend_schema(request=L2CustomerInput, responses={201: L2CustomerOutput})
+    @extend_schema(
+        request=L2CustomerInput,
+        responses={201: L2CustomerOutput, 409: None},
+        description="Name an L2 customer (admins only); 409 when it is already named.",
+    )
     def post(self, request):
         serializer = L2CustomerInput(data=request.data)
         serializer.is_valid(raise_exception=True)

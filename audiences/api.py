@@ -1,5 +1,6 @@
 """The audiences API: the same table, details and operations as the Audiences app, for scripts."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, status, viewsets
@@ -8,7 +9,8 @@ from rest_framework.response import Response
 
 from campaigns.api.serializers import TargetingResultOutput, result_document
 from campaigns.services import campaign_targeting_update
-from iqm_portal.api import ORGANIZATION_HEADER, OrganizationScopedMixin
+from iqm_portal.api import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from iqm_portal.query import parse_id
 
 from .models import Audience, AudienceStatus, AudienceType
 from .selectors import (
@@ -28,12 +30,7 @@ from .serializers import (
 )
 from .services import audience_delete, audience_duplicate, audience_update
 
-ORGANIZATION = OpenApiParameter(
-    ORGANIZATION_HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    description="The organization's ID (as under My Profile › Organizations); default: your current one.",
-)
+ORGANIZATION = ORGANIZATION_PARAMETER
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Search by name (any part) or exact ID."),
     OpenApiParameter("status", str, enum=AudienceStatus.values),
@@ -99,7 +96,11 @@ class AudienceViewSet(
         audience_delete(audience=self._audience(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=AudienceDuplicateSerializer, responses={201: AudienceDetailSerializer})
+    @extend_schema(
+        request=AudienceDuplicateSerializer,
+        responses={201: AudienceDetailSerializer, 409: None},
+        description="Refused (409) while the audience has no loaded voters.",
+    )
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
         serializer = AudienceDuplicateSerializer(data=request.data)
@@ -127,8 +128,11 @@ class AudienceViewSet(
         return Response({"results": [result_document(r) for r in results]})
 
     def _audience(self, pk):
+        audience_id = parse_id(pk)  # "abc", "１２" or a number past any ID: none of ours
+        if audience_id is None:
+            raise Http404
         return get_object_or_404(
-            self.get_queryset().select_related("current_version", "duplicated_from"), pk=pk
+            self.get_queryset().select_related("current_version", "duplicated_from"), pk=audience_id
         )
 
     def _detail(self, audience) -> dict:

@@ -4,6 +4,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import Organization
+from iqm_portal.query import parse_id, search_text
 
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType
 
@@ -81,7 +82,7 @@ class AudienceQuery:
         sort_value = params.get(sort, DEFAULT_SORT)
         return cls(
             audience_type="" if audience_type == "all" else audience_type,
-            search=params.get(search, "").strip()[:200],
+            search=search_text(params.get(search)),
             status=status if status in AudienceStatus.values else "",
             sort=sort_value if sort_value.lstrip("-") in SORTS else DEFAULT_SORT,
         )
@@ -89,12 +90,13 @@ class AudienceQuery:
 
 def audience_search(queryset: QuerySet[Audience], term: str) -> QuerySet[Audience]:
     """By name (any part, any case) or by exact ID."""
-    term = term.strip()
+    term = search_text(term)
     if not term:
         return queryset
     condition = Q(name__icontains=term)
-    if term.isdigit():
-        condition |= Q(pk=int(term))
+    audience_id = parse_id(term)
+    if audience_id is not None:
+        condition |= Q(pk=audience_id)
     return queryset.filter(condition)
 
 

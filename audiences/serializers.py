@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import TargetingList
+from iqm_portal.api import IdField
 
 from .models import Audience, AudienceVersion
 
@@ -36,9 +38,48 @@ class VersionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+# What the detail's documents hold, for the schema (the serializer methods below build them).
+class L2OriginOutput(serializers.Serializer):
+    segment_name = serializers.CharField(allow_null=True, help_text="Null for a duplicate.")
+    universe_id = serializers.CharField(allow_blank=True)
+    customer_id = serializers.CharField(allow_blank=True)
+    sender = serializers.CharField(allow_blank=True)
+    app_id = serializers.CharField(allow_blank=True)
+    duplicated_from = serializers.IntegerField(
+        allow_null=True, help_text="The audience this one duplicates, if it is a duplicate and still exists."
+    )
+
+
+class RejectedRowOutput(serializers.Serializer):
+    line = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class TransmissionOutput(serializers.Serializer):
+    transmission_id = serializers.UUIDField()
+    status = serializers.CharField(help_text="queued, processing, succeeded, failed or superseded.")
+    received_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True, help_text="The version it loaded, if any.")
+    rows_read = serializers.IntegerField()
+    voters_accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rows_rejected = serializers.IntegerField()
+    failure_reason = serializers.CharField(allow_null=True)
+    errors = RejectedRowOutput(many=True, help_text="The first rejected rows: line number and reason.")
+
+
+class CampaignUseOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    list = serializers.ChoiceField(choices=TargetingList.choices)
+
+
 class AudienceDetailSerializer(AudienceListSerializer):
     l2_origin = serializers.SerializerMethodField()
-    current_version = VersionSerializer(read_only=True)
+    current_version = VersionSerializer(
+        read_only=True, allow_null=True, help_text="Null until a load is done."
+    )
     versions = serializers.SerializerMethodField(help_text="Every transmission that fed it, newest first.")
     campaigns = serializers.SerializerMethodField()
 
@@ -53,6 +94,7 @@ class AudienceDetailSerializer(AudienceListSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(L2OriginOutput)
     def get_l2_origin(self, audience) -> dict:
         return {
             "segment_name": audience.l2_segment_name,
@@ -65,6 +107,7 @@ class AudienceDetailSerializer(AudienceListSerializer):
             "duplicated_from": audience.duplicated_from_id,
         }
 
+    @extend_schema_field(TransmissionOutput(many=True))
     def get_versions(self, audience) -> list[dict]:
         return [
             {
@@ -83,6 +126,7 @@ class AudienceDetailSerializer(AudienceListSerializer):
             for t in self.context["history"]
         ]
 
+    @extend_schema_field(CampaignUseOutput(many=True))
     def get_campaigns(self, audience) -> list[dict]:
         return [
             {"id": u.campaign_id, "name": u.campaign.name, "list": u.list_type}
@@ -100,13 +144,9 @@ class AudienceDuplicateSerializer(serializers.Serializer):
 
 
 class AddToCampaignsSerializer(serializers.Serializer):
-    audience_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1)
-    campaign_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
-    insertion_order_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
-    )
+    audience_ids = serializers.ListField(child=IdField(), min_length=1)
+    campaign_ids = serializers.ListField(child=IdField(), required=False, default=list)
+    insertion_order_ids = serializers.ListField(child=IdField(), required=False, default=list)
     list = serializers.ChoiceField(choices=TargetingList.choices)
 
     def validate(self, data):

@@ -13,6 +13,7 @@ from campaigns.forms import CampaignCreateForm
 from campaigns.models import CampaignType
 from campaigns.services import campaign_create, campaign_targeting_update
 from iqm_portal.exceptions import ApplicationError
+from iqm_portal.query import parse_id, parse_ids, search_text
 
 from .forms import AddToCampaignForm, AudienceEditForm
 from .models import AudienceStatus, AudienceType
@@ -95,13 +96,11 @@ def _columns(request, query: AudienceQuery) -> list[dict]:
 def _table_context(request) -> dict:
     organization = request.organization
     query = AudienceQuery.from_params(request.GET)
-    try:
-        page_size = int(request.GET.get("page_size", 50))
-    except ValueError:
-        page_size = 50
+    page_size = parse_id(request.GET.get("page_size", ""))
     page_size = page_size if page_size in PAGE_SIZES else 50
     paginator = Paginator(audience_table(organization=organization, query=query), page_size)
-    page = paginator.get_page(request.GET.get("page"))
+    # A page that is no number in ASCII digits is the first one (int() would read "２" as 2).
+    page = paginator.get_page(parse_id(request.GET.get("page", "")))
     audiences = list(page.object_list)
     loads = audience_active_loads(audience_ids=[a.pk for a in audiences])
     for audience in audiences:
@@ -281,7 +280,7 @@ def delete(request, audience_id: int):
 
 
 def _ticked(request, data: QueryDict) -> list:
-    ids = [value for value in data.getlist("audience") if value.isdigit()]
+    ids = parse_ids(data.getlist("audience"))
     return list(audience_list(organization=request.organization).filter(pk__in=ids).order_by("name"))
 
 
@@ -295,11 +294,7 @@ def add_to_campaign(request):
     )
     ticked = _ticked(request, request.POST if data else request.GET)
     chosen = (
-        list(
-            form.fields["campaign"].queryset.filter(
-                pk__in=[v for v in (data or {}).getlist("campaign") if v.isdigit()]
-            )
-        )
+        list(form.fields["campaign"].queryset.filter(pk__in=parse_ids((data or {}).getlist("campaign"))))
         if data
         else []
     )
@@ -330,7 +325,7 @@ def add_to_campaign(request):
 def campaign_choices(request):
     """The Add To Campaign picker's options, filtered as the user types."""
     options = campaign_options(
-        organization=request.organization, search=request.GET.get("q", "").strip()[:100]
+        organization=request.organization, search=search_text(request.GET.get("q"), limit=100)
     )
     return render(request, "audiences/_campaign_options.html", {"options": options})
 

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import Organization
 from audiences.models import TARGETABLE_STATUSES, Audience
 from audiences.selectors import audience_list
+from iqm_portal.query import parse_id, search_text
 
 from .models import Campaign, CampaignAudience, InsertionOrder, TargetingList
 
@@ -71,10 +72,11 @@ def audience_eligible_list(
     audiences = audience_list(organization=organization).filter(status__in=TARGETABLE_STATUSES)
     if audience_type:
         audiences = audiences.filter(audience_type=audience_type)
-    search = search.strip()
+    search = search_text(search)
     if search:
         condition = Q(name__icontains=search)
-        if search.isdigit():
-            condition |= Q(pk=int(search))
+        audience_id = parse_id(search)
+        if audience_id is not None:
+            condition |= Q(pk=audience_id)
         audiences = audiences.filter(condition)
     return audiences.order_by("name", "pk")

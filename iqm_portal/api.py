@@ -1,8 +1,14 @@
 """What every DRF API of the portal shares: problem documents, pagination, the organization in scope."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, permissions
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -11,8 +17,17 @@ from accounts.selectors import membership_get
 
 from .exceptions import ApplicationError
 from .problems import PROBLEM_CONTENT_TYPE, problem_body
+from .query import MAX_ID, parse_id
 
 ORGANIZATION_HEADER = "X-IAA-OW-ID"
+ORGANIZATION_PARAMETER = OpenApiParameter(
+    ORGANIZATION_HEADER,
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    description="The account ID of the organization to work in (as under My Profile › Organizations). "
+    "Default: the session's current organization; with a token, the first of yours by name.",
+    examples=[OpenApiExample("An account ID", value=123456)],
+)
 
 
 def _flatten_validation(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -32,6 +47,12 @@ def _flatten_validation(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The body is over the size limit."
+    default_code = "payload_too_large"
+
+
 def problem_exception_handler(exc, context):
     """Turn ApplicationError, validation errors, 404s and permission errors into RFC 9457 documents."""
     if isinstance(exc, ApplicationError):
@@ -44,6 +65,11 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        # Django refuses a form past DATA_UPLOAD_MAX_NUMBER_FIELDS; answered like any body it cannot read.
+        exc = exceptions.ParseError("The form has too many fields; send the body as JSON.")
 
     response = exception_handler(exc, context)
     if response is None:
@@ -66,6 +92,54 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)  # 1 when the query string names none
+        if not isinstance(number, str) or number in self.last_page_strings:
+            return number
+        if number.isascii() and number.isdigit():
+            return number
+        # int() would read "１" as 1: any other spelling is no page, answered 404 as DRF answers "abc".
+        return "invalid"
+
+    def get_page_size(self, request):
+        text = request.query_params.get(self.page_size_query_param, "")
+        if text and not (text.isascii() and text.isdigit()):
+            return self.page_size  # what DRF does with any page size it cannot read
+        return super().get_page_size(request)
+
+
+class IdField(serializers.IntegerField):
+    """An object's ID in a request body: an integer from 1 to the largest primary key, digits in ASCII."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and parse_id(data) is None:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class IdFormField(forms.Field):
+    default_error_messages = {"invalid": "Give a numeric ID."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_id(value)
+        if number is None:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """A list filter by an object's ID: ASCII digits only (a NumberFilter would read "1.5" as 1)."""
+
+    field_class = IdFormField
+
 
 class IsOrganizationMember(permissions.BasePermission):
     """Sets ``request.organization``: named by the X-IAA-OW-ID header, else the session's current one.
@@ -81,11 +155,12 @@ class IsOrganizationMember(permissions.BasePermission):
             return False
         header = request.headers.get(ORGANIZATION_HEADER)
         if header:
-            if not header.strip().isdigit():
+            account_id = parse_id(header)
+            if account_id is None:
                 raise exceptions.ValidationError(
                     {ORGANIZATION_HEADER: ["Give the organization's numeric ID."]}
                 )
-            membership = membership_get(user=user, account_id=int(header))
+            membership = membership_get(user=user, account_id=account_id)
         else:
             membership = getattr(request._request, "membership", None) or membership_get(user=user)
         if membership is None:

@@ -47,6 +47,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     ),
     "rate_limited": (429, "Too many requests; wait for the number of seconds in Retry-After."),
     "invalid": (400, "The request's data is invalid; “errors” names each field and what to fix."),
+    "parse_error": (
+        400,
+        "The body cannot be read: send one JSON object, with Content-Type: application/json.",
+    ),
     "not_found": (404, "Nothing with that ID in your organization."),
     "not_authenticated": (401, "Sign in, or send a token: Authorization: Token <key>."),
     "authentication_failed": (401, "The credentials are wrong."),

@@ -249,15 +249,17 @@ USE_TZ = True
 # --- REST API -------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: DRF takes the first class's scheme for the WWW-Authenticate header, and answers 401 only
+    # when there is one (session authentication has none, so it made every signed-out call a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "iqm_portal.api.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "iqm_portal.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "iqm_portal.api.problem_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "l2_transmissions": os.environ.get("L2_RATE_LIMIT", "120/minute"),
@@ -273,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Audiences, insertion orders, campaigns and their targeting.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs pages are for signed-in users (a session or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs page's assets are served from our own static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

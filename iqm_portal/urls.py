@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
@@ -14,8 +15,9 @@ api_v1 = [
     path("", include("l2_ingest.api_urls")),
     path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Pages for people: a signed-out browser is sent to the sign-in page rather than answered 401.
+    path("docs/", login_required(ApiDocsView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", login_required(ApiRedocView.as_view(url_name="api-schema")), name="api-redoc"),
 ]
 
 urlpatterns = [
@@ -41,6 +43,9 @@ urlpatterns = [
     path("api/l2/v1/", include("l2_ingest.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A URL nothing answers: under /api/, a problem document like the APIs' other errors.
+handler404 = "iqm_portal.views.page_not_found"
 
 admin.site.site_header = "IQM audiences portal — operations"
 admin.site.site_title = "IQM portal admin"

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from .problems import PROBLEM_CONTENT_TYPE, problem_body
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +67,11 @@ def problem(request, code: str = ""):
 
     status = 404 if code and code not in CATALOGUE else 200
     return render(request, "problems.html", {"catalogue": CATALOGUE, "current": code}, status=status)
+
+
+def page_not_found(request, exception):
+    """404 for a URL no view matches: a problem document for the APIs, Django's page for people."""
+    if request.path.startswith("/api/"):
+        body = problem_body(status=404, code="not_found", detail="Nothing answers at this URL.")
+        return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+    return defaults.page_not_found(request, exception)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_otp.oath import TOTP
+from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from tests.proxy import nginx_factory  # noqa: F401  (fixture)
@@ -63,13 +64,21 @@ def _file_roots(settings, tmp_path):
     settings.L2_SPOOL_DIR.mkdir()
 
 
-class SignInClient(Client):
-    """Django's test client whose login() hands authenticate() a request, as django-axes needs of every
-    sign-in (it counts failures per username and client address). ``force_login`` needs nothing."""
+class _SignInWithRequest:
+    """login() hands authenticate() a request, as django-axes needs of every sign-in (it counts failures
+    per username and client address). ``force_login`` needs nothing."""
 
     def login(self, **credentials):
         credentials.setdefault("request", RequestFactory().post(reverse("login")))
         return super().login(**credentials)
+
+
+class SignInClient(_SignInWithRequest, Client):
+    """Django's test client, signing in as a browser does."""
+
+
+class SignInAPIClient(_SignInWithRequest, APIClient):
+    """DRF's test client, signing in as a browser does."""
 
 
 @pytest.fixture
@@ -147,8 +156,6 @@ def client_a(client, member_a):
 @pytest.fixture
 def api(member_a):
     """The REST API as a member of org_a, signed in with a session as the browser is."""
-    from rest_framework.test import APIClient
-
     client = APIClient()
     client.force_login(member_a)
     return client
@@ -156,8 +163,6 @@ def api(member_a):
 
 @pytest.fixture
 def api_b(member_b):
-    from rest_framework.test import APIClient
-
     client = APIClient()
     client.force_login(member_b)
     return client

@@ -8,6 +8,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iqm_portal.api import IdField
+from iqm_portal.query import parse_id
+
 from ..models import (
     BudgetType,
     Campaign,
@@ -146,6 +149,12 @@ class InsertionOrderField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return insertion_order_list(organization=self.context["request"].organization)
 
+    def to_internal_value(self, data):
+        # Only an ID in ASCII digits: the ORM would read "１２" as 12, and 12.5 as 12.
+        if isinstance(data, bool) or parse_id(data) is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
 
 class CampaignCreateInput(serializers.Serializer):
     insertion_order = InsertionOrderField()
@@ -280,34 +289,32 @@ def targeting_document(campaign: Campaign, organization) -> dict:
 
 
 class CampaignTargetingSetInput(serializers.Serializer):
-    allowlist = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
-    blocklist = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=1000)
+    allowlist = serializers.ListField(child=IdField(), max_length=1000)
+    blocklist = serializers.ListField(child=IdField(), max_length=1000)
 
 
 class BulkTargetingInput(serializers.Serializer):
-    campaign_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), default=list, max_length=5000
-    )
+    campaign_ids = serializers.ListField(child=IdField(), default=list, max_length=5000)
     insertion_order_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         default=list,
         max_length=100,
         help_text="Every campaign of these insertion orders.",
     )
     allowlist = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         default=list,
         max_length=100,
         help_text="Audiences to include.",
     )
     blocklist = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         default=list,
         max_length=100,
         help_text="Audiences to exclude.",
     )
     remove = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=IdField(),
         default=list,
         max_length=100,
         help_text="Audiences to take off either list (applied first).",

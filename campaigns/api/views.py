@@ -3,15 +3,15 @@
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iqm_portal.api import ORGANIZATION_HEADER, OrganizationScopedMixin
+from iqm_portal.api import ORGANIZATION_PARAMETER, IdFilter, OrganizationScopedMixin
+from iqm_portal.query import parse_id, search_text
 
 from ..models import BudgetType, Campaign, CampaignStatus, CampaignType, InsertionOrder, InsertionOrderStatus
 from ..selectors import (
@@ -44,12 +44,7 @@ from .serializers import (
     targeting_document,
 )
 
-ORGANIZATION = OpenApiParameter(
-    ORGANIZATION_HEADER,
-    OpenApiTypes.INT,
-    OpenApiParameter.HEADER,
-    description="The account ID of the organization to work in (default: the session's current one).",
-)
+ORGANIZATION = ORGANIZATION_PARAMETER
 TAGS_IO = ["Insertion orders"]
 TAGS_CAMPAIGNS = ["Campaigns"]
 TAGS_TARGETING = ["Campaign targeting"]
@@ -79,10 +74,11 @@ class NameOrIdSearch(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label="Search by name (contains) or ID (exact)")
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
+        value = search_text(value)
         condition = Q(name__icontains=value)
-        if value.isdigit():
-            condition |= Q(pk=int(value))
+        object_id = parse_id(value)
+        if object_id is not None:
+            condition |= Q(pk=object_id)
         return queryset.filter(condition)
 
 
@@ -98,7 +94,7 @@ class InsertionOrderFilter(NameOrIdSearch):
 class CampaignFilter(NameOrIdSearch):
     status = filters.ChoiceFilter(choices=CampaignStatus.choices)
     campaign_type = filters.ChoiceFilter(choices=CampaignType.choices)
-    insertion_order = filters.NumberFilter(field_name="insertion_order_id")
+    insertion_order = IdFilter(field_name="insertion_order_id")
 
     class Meta:
         model = Campaign

@@ -12,6 +12,7 @@ from accounts.permissions import organization_required
 from audiences.models import AudienceType
 from audiences.selectors import audience_list, audience_type_counts
 from iqm_portal.exceptions import ApplicationError
+from iqm_portal.query import parse_id, parse_ids, search_text
 
 from ..forms import CampaignSettingsForm
 from ..models import TargetingList
@@ -33,10 +34,6 @@ def _campaign(request, pk: int):
     return get_object_or_404(
         campaign_list(organization=request.organization).select_related("insertion_order"), pk=pk
     )
-
-
-def _ids(values: list[str]) -> list[int]:
-    return list(dict.fromkeys(int(v) for v in values if v.strip().isdigit()))
 
 
 def reach_context(campaign, targets) -> dict:
@@ -87,8 +84,8 @@ def campaign_edit(request, pk: int):
         form = CampaignSettingsForm(request.POST, campaign=campaign)
         with_audiences = campaign.takes_audiences and "audiences_shown" in request.POST
         allow_ids, block_ids = (
-            _ids(request.POST.getlist("allowlist")),
-            _ids(request.POST.getlist("blocklist")),
+            parse_ids(request.POST.getlist("allowlist")),
+            parse_ids(request.POST.getlist("blocklist")),
         )
         if form.is_valid():
             try:
@@ -170,7 +167,9 @@ def campaign_audience_options(request, pk: int):
     if audience_type not in AudienceType.values:
         audience_type = AudienceType.SEGMENTED
     audiences = audience_eligible_list(
-        organization=request.organization, audience_type=audience_type, search=request.GET.get("q", "")
+        organization=request.organization,
+        audience_type=audience_type,
+        search=search_text(request.GET.get("q")),
     )
     shown = list(audiences[: PICKER_LIMIT + 1])
     return render(
@@ -203,13 +202,12 @@ def campaign_delete_view(request, pk: int):
 @organization_required
 def campaign_name_check(request):
     """As you type in Create Campaign: is this name free in the organization?"""
-    name = request.GET.get("name", "").strip()
-    exclude = request.GET.get("exclude", "")
+    name = search_text(request.GET.get("name"), limit=255)
     available = None
     if name:
         available = campaign_name_available(
             organization=request.organization,
             name=name,
-            exclude_id=int(exclude) if exclude.isdigit() else None,
+            exclude_id=parse_id(request.GET.get("exclude", "")),
         )
     return render(request, "campaigns/_name_check.html", {"name": name, "available": available})

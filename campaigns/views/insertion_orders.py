@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.permissions import organization_required
 from iqm_portal.exceptions import ApplicationError
+from iqm_portal.query import parse_id
 
 from ..forms import CampaignCreateForm, InsertionOrderForm
 from ..models import CampaignStatus, InsertionOrderStatus
@@ -45,8 +46,9 @@ CAMPAIGN_SORTS = {
 
 def _name_or_id(queryset, text: str):
     condition = Q(name__icontains=text)
-    if text.isdigit():
-        condition |= Q(pk=int(text))
+    object_id = parse_id(text)
+    if object_id is not None:
+        condition |= Q(pk=object_id)
     return queryset.filter(condition)
 
 

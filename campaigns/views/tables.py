@@ -5,6 +5,8 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils.http import urlencode
 
+from iqm_portal.query import parse_id, search_text
+
 PAGE_SIZE = 25
 
 
@@ -24,7 +26,7 @@ def table_state(
     An unknown sort or status is ignored rather than an error: these come from links people edit.
     """
     params = request.GET
-    text = params.get("q", "").strip()
+    text = search_text(params.get("q"))
     status = params.get("status", "")
     sort = params.get("sort", default_sort)
     if sort.lstrip("-") not in sorts:
@@ -36,7 +38,8 @@ def table_state(
     field = sorts[sort.lstrip("-")]
     order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
     queryset = queryset.order_by(order, "-pk" if sort.startswith("-") else "pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    # A page that is no number in ASCII digits is the first one (int() would read "２" as 2).
+    page = Paginator(queryset, PAGE_SIZE).get_page(parse_id(params.get("page", "")))
     current = {"q": text, "status": status, "sort": sort, "page": page.number}
 
     def url(**changes) -> str:

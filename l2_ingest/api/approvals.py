@@ -82,7 +82,7 @@ class PendingRefreshApi(_AudienceApi):
 class PendingRefreshApproveApi(_AudienceApi):
     @extend_schema(
         request=ApproveInput,
-        responses={200: AnswerOutput},
+        responses={200: AnswerOutput, 409: None},
         description="Approve what waits: a held push loads and its L2 customer owns the segment from then on; "
         "an audience Awaiting approval becomes targetable. With trust, the sender is also named as one of "
         "the organization's L2 customers.",
@@ -100,7 +100,7 @@ class PendingRefreshApproveApi(_AudienceApi):
 class PendingRefreshDeclineApi(_AudienceApi):
     @extend_schema(
         request=None,
-        responses={200: AnswerOutput},
+        responses={200: AnswerOutput, 409: None},
         description="Decline what waits: a held push ends declined and its file is deleted; an audience "
         "Awaiting approval is deleted.",
     )

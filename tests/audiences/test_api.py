@@ -23,8 +23,9 @@ def theirs(org_b):
 
 def test_signing_in_is_required(org_a):
     response = APIClient().get(URL)
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
     assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_token_auth_for_scripts(member_a, org_a, capsys):

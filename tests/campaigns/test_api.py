@@ -265,7 +265,8 @@ def test_a_viewer_reads_but_cannot_write(org_a):
 
 
 def test_signed_out_requests_are_refused(client, org_a):
-    assert client.get("/api/v1/campaigns/").status_code == 403
+    response = client.get("/api/v1/campaigns/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
 
 
 # --- Targeting ------------------------------------------------------------------------------------------------

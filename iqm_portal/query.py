@@ -1,0 +1,27 @@
+"""Reading what people type into URLs and headers: object IDs and search text, for pages and APIs alike."""
+
+# Primary keys are PostgreSQL bigints: a number past this names nothing.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """The ID that ``value`` spells, or None when it spells none.
+
+    Only ASCII digits count: ``str.isdigit()`` also accepts "²", which ``int()`` refuses, and ``int()`` reads
+    "١٢" or "１２" as 12, which would make another spelling of an ID.
+    """
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def parse_ids(values) -> list[int]:
+    """The IDs among ``values``, once each, in order; what spells no ID is skipped."""
+    return list(dict.fromkeys(n for n in map(parse_id, values) if n is not None))
+
+
+def search_text(value, *, limit: int = 200) -> str:
+    """Search text as typed, trimmed; NUL characters dropped (PostgreSQL refuses them, and no name has one)."""
+    return str(value or "").replace("\x00", "").strip()[:limit]
