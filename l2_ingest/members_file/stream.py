@@ -83,19 +83,32 @@ class BoundedBytes(io.RawIOBase):
         self.lines = 0  # line breaks seen, for the number of an over-long line
         self.run = 0  # bytes since the last line break
         self.nul_seen = False
+        self.pending, self.served = b"", 0  # the chunk being handed out, and how much of it
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
+        # The text layer asks for 8 KiB at a time; the bounds are checked on whole chunks of READ_BYTES,
+        # so their cost per byte stays small.
+        if not self.pending:
+            self.pending = memoryview(self._next_chunk())
+            self.served = 0
+        size = min(len(buffer), len(self.pending) - self.served)
+        buffer[:size] = self.pending[self.served : self.served + size]
+        self.served += size
+        if self.served == len(self.pending):
+            self.pending = b""
+        return size
+
+    def _next_chunk(self) -> bytes:
         if self.head:
-            data, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+            data, self.head = self.head, b""
         else:
-            data = self.source.read(len(buffer))
-        size = len(data)
-        if not size:
-            return 0
-        self.bytes_read += size
+            data = self.source.read(READ_BYTES)
+        if not data:
+            return b""
+        self.bytes_read += len(data)
         if self.bytes_read > self.max_bytes:
             raise self._too_large()
         if self.compressed is not None and self.bytes_read >= self.next_ratio_check:
@@ -103,8 +116,7 @@ class BoundedBytes(io.RawIOBase):
         self._check_lines(data)
         if not self.nul_seen and b"\0" in data:
             self.nul_seen = True
-        buffer[:size] = data
-        return size
+        return data
 
     def _too_large(self) -> MembersFileError:
         return MembersFileError(
@@ -130,11 +142,13 @@ class BoundedBytes(io.RawIOBase):
             raise self._too_large()
 
     def _check_lines(self, data: bytes) -> None:
-        # Any of CRLF, LF or CR ends a line, as for the csv reader.
-        if b"\r" in data:
-            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        """Lines end with LF or CRLF (measured by splitting on LF alone, the common case), or with a lone
+        CR, as the csv reader reads them; a piece too long by the first measure is measured again."""
         pieces = data.split(b"\n")
         lengths = [self.run + len(pieces[0]), *map(len, pieces[1:])]  # the first continues the last chunk's
+        if max(lengths) > self.max_line and b"\r" in data:
+            pieces = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+            lengths = [self.run + len(pieces[0]), *map(len, pieces[1:])]
         if max(lengths) > self.max_line:
             index = next(i for i, length in enumerate(lengths) if length > self.max_line)
             raise MembersFileError(
@@ -143,7 +157,9 @@ class BoundedBytes(io.RawIOBase):
                 "may hold. Check that the file is L2's export of the universe.",
             )
         self.lines += len(pieces) - 1
-        self.run = lengths[-1]
+        # Bytes since the last break of any kind, so a file of lone CRs carries no false run.
+        last_break = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        self.run = self.run + len(data) if last_break < 0 else len(data) - last_break - 1
 
 
 def _expands_beyond(stored, limit: int) -> bool:
@@ -226,4 +242,6 @@ def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, Bou
     text = io.TextIOWrapper(
         buffered, encoding=_sniff_encoding(sample), errors="l2_latin1_fallback", newline=""
     )
+    # Decode a chunk of READ_BYTES at a time rather than 8 KiB: the same work, a hundredth of the calls.
+    text._CHUNK_SIZE = READ_BYTES
     return text, bounded

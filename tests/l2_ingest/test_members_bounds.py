@@ -233,7 +233,7 @@ def test_progress_advances_with_bytes_read_even_when_no_voter_is_new():
         pytest.param(xlsx(), "not_text", id="xlsx"),
         pytest.param(gzip_of_repeated(bytes(1 << 20), 256), "not_text", id="gzip-of-zeros"),
         pytest.param(gzip_of_repeated(b"LALOH1\n" * 10_000, 200), "file_too_large", id="gzip-bomb"),
-        pytest.param(b"LALVOTERID\n" + b"9" * (1 << 20), "line_too_long", id="endless-line"),
+        pytest.param(b"LALVOTERID\n" + b"9" * (200 << 10), "line_too_long", id="endless-line"),
     ],
 )
 def test_the_worker_fails_a_hostile_file_at_its_first_attempt(org_a, settings, members, code):
@@ -251,3 +251,9 @@ def test_the_worker_fails_a_hostile_file_at_its_first_attempt(org_a, settings, m
         code,
         1,
     )
+
+
+def test_lines_ending_with_a_lone_cr_are_lines_too():
+    data = b"LALVOTERID\r" + b"".join(b"LALOH%d\r" % i for i in range(30_000))  # about 300 KB, no LF at all
+    result, keys = read(data)
+    assert (result.voters, result.rows_rejected, len(keys)) == (30_000, 0, 30_000)
