@@ -277,8 +277,11 @@ def read_members(
     to write it), so a file of endless duplicates still shows progress and a heartbeat.
     """
     result = ReadResult()
+    read_so_far = [0.0]  # while a bomb is measured ahead, the heartbeat goes on at the same progress
     try:
-        text, bounded = open_text(binary, max_expanded_bytes=max_expanded_bytes)
+        text, bounded = open_text(
+            binary, max_expanded_bytes=max_expanded_bytes, keep_alive=lambda: on_progress(read_so_far[0])
+        )
         first = text.readline()
     except (OSError, EOFError, zlib.error) as error:
         raise MembersFileError(
@@ -302,7 +305,8 @@ def read_members(
             loader.load(batch, line)
             line += len(batch)
             if total_bytes:
-                on_progress(min(binary.tell() / total_bytes, 1.0))
+                read_so_far[0] = min(binary.tell() / total_bytes, 1.0)
+                on_progress(read_so_far[0])
     except (OSError, EOFError, zlib.error) as error:
         raise MembersFileError(
             "unreadable_file", f"The members file is cut short or corrupt after line {line - 1}."

@@ -73,11 +73,13 @@ class BoundedBytes(io.RawIOBase):
         max_line: int = MAX_LINE_BYTES,
         head: bytes = b"",
         compressed=None,
+        keep_alive=lambda: None,
     ):
         self.source = source
         self.max_bytes, self.max_line = max_bytes, max_line
         self.head = head
         self.compressed = compressed  # the stored gzip file, when the source decompresses it
+        self.keep_alive = keep_alive  # called while measuring ahead: the load is alive, if not advancing
         self.next_ratio_check = FIRST_RATIO_CHECK
         self.bytes_read = 0
         self.lines = 0  # line breaks seen, for the number of an over-long line
@@ -135,7 +137,7 @@ class BoundedBytes(io.RawIOBase):
         stored, self.compressed = self.compressed, None  # measured once is enough
         try:
             stored.seek(0)
-            too_large = _expands_beyond(stored, self.max_bytes)
+            too_large = _expands_beyond(stored, self.max_bytes, self.keep_alive)
         finally:
             stored.seek(position)  # where the decompressor reading it left off
         if too_large:
@@ -162,11 +164,12 @@ class BoundedBytes(io.RawIOBase):
         self.run = self.run + len(data) if last_break < 0 else len(data) - last_break - 1
 
 
-def _expands_beyond(stored, limit: int) -> bool:
+def _expands_beyond(stored, limit: int, keep_alive) -> bool:
     """Whether a gzip file expands past ``limit`` bytes: decompressed and counted, nothing kept."""
     expanded = 0
     with gzip.GzipFile(fileobj=stored, mode="rb") as decompressed:
         while chunk := decompressed.read(READ_BYTES * 4):
+            keep_alive()
             expanded += len(chunk)
             if expanded > limit:
                 return True
@@ -215,7 +218,9 @@ def _read_up_to(source, size: int) -> bytes:
     return b"".join(parts)
 
 
-def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, BoundedBytes]:
+def open_text(
+    binary, *, max_expanded_bytes: int, keep_alive=lambda: None
+) -> tuple[io.TextIOWrapper, BoundedBytes]:
     """The file's text, read through its bounds; raises MembersFileError for a file that is not text.
 
     ``binary`` is the stored file, seekable. Gzip is recognised by its magic bytes, whatever the name.
@@ -237,6 +242,7 @@ def open_text(binary, *, max_expanded_bytes: int) -> tuple[io.TextIOWrapper, Bou
         max_bytes=max_expanded_bytes,
         head=sample,
         compressed=binary if source is not binary else None,
+        keep_alive=keep_alive,
     )
     buffered = io.BufferedReader(bounded, READ_BYTES)
     text = io.TextIOWrapper(

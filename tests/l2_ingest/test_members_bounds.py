@@ -114,6 +114,8 @@ def test_a_bomb_is_measured_ahead_of_the_parser_and_fails_long_before_it_is_pars
         read(bomb, max_expanded_bytes=256 << 20, on_progress=fractions.append, total_bytes=len(bomb))
     assert caught.value.code == "file_too_large"
     assert max(fractions, default=0) < 0.05  # stopped near 16 MiB of the 1 GiB: the limit was 256 MiB
+    # While it measured 256 MiB ahead, 4 MiB at a time, the heartbeat went on at the same progress.
+    assert fractions.count(fractions[-1]) >= 64
 
     # Within the limit, the same kind of file is measured, then read to its end as any other.
     result, keys = read(header + gzip_of_repeated(line * 16_000, 4), max_expanded_bytes=256 << 20)
