@@ -1,14 +1,26 @@
-"""What counts as an outage of the infrastructure, as opposed to a bug: the database, the disk or the
-storage back-end failing. Such an error is answered ``503 temporarily_unavailable`` with ``Retry-After``
-(docs/l2-endpoint.md › Responses), never a 500, and the request keeps nothing."""
+"""What counts as an outage of the infrastructure, as opposed to a bug — the database, the disk, the
+storage back-end or Redis failing — and how every part of the portal answers it: ``503
+temporarily_unavailable`` with ``Retry-After`` (an RFC 9457 problem for the APIs, a page for people),
+never a 500 (docs/l2-endpoint.md › Responses, docs/operations.md › When something is out)."""
 
 import errno
+import logging
 
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .problems import PROBLEM_CONTENT_TYPE, problem_body
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 # The disk is full, over quota, read-only or failing: nothing the request did wrong.
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
@@ -23,18 +35,45 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
 STORAGE_ERRORS = _storage_errors()
 
 
-def is_outage(error: BaseException) -> bool:
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    if isinstance(error, OSError) and error.errno in DISK_ERRNOS:
-        return True
-    return bool(STORAGE_ERRORS) and isinstance(error, STORAGE_ERRORS)
-
-
-def outage_kind(error: BaseException) -> str:
-    """Which part is out, for logs and the problem's detail (never the error's message)."""
-    if isinstance(error, (OperationalError, InterfaceError)):
+def outage_kind(error: BaseException) -> str | None:
+    """Which part is out (for logs and the answer's detail, never the error's message); None for a bug."""
+    if isinstance(error, DATABASE_ERRORS):
         return "database"
     if isinstance(error, OSError) and error.errno in DISK_ERRNOS:
         return "disk"
-    return "storage"
+    if isinstance(error, REDIS_ERRORS):
+        return "cache"
+    if STORAGE_ERRORS and isinstance(error, STORAGE_ERRORS):
+        return "storage"
+    return None
+
+
+def is_outage(error: BaseException) -> bool:
+    return outage_kind(error) is not None
+
+
+def outage_problem(error: BaseException) -> dict:
+    kind = outage_kind(error)
+    logger.warning("answered 503: the %s is unavailable (%s)", kind, type(error).__name__)
+    return problem_body(
+        status=503,
+        code="temporarily_unavailable",
+        detail=f"The portal's {kind} is unavailable for a moment; nothing was changed. Send the same "
+        f"request again in {RETRY_AFTER_SECONDS} seconds.",
+    )
+
+
+def outage_response(request, error: BaseException) -> HttpResponse:
+    """The 503 for a request the outage stopped: a problem document for the APIs, a page for people.
+
+    The page needs nothing but the template: no database, no session, no context processor.
+    """
+    if request.path.startswith("/api/"):
+        response = JsonResponse(outage_problem(error), status=503, content_type=PROBLEM_CONTENT_TYPE)
+    else:
+        outage_problem(error)  # logged the same way
+        html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -46,6 +46,7 @@ urlpatterns = [
 
 # A URL nothing answers: under /api/, a problem document like the APIs' other errors.
 handler404 = "iqm_portal.views.page_not_found"
+handler500 = "iqm_portal.views.server_error"
 
 admin.site.site_header = "IQM audiences portal — operations"
 admin.site.site_title = "IQM portal admin"

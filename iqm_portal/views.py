@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.db import connection
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from .outages import is_outage, outage_response
 from .problems import PROBLEM_CONTENT_TYPE, problem_body
 
 logger = logging.getLogger(__name__)
@@ -75,3 +77,15 @@ def page_not_found(request, exception):
         body = problem_body(status=404, code="not_found", detail="Nothing answers at this URL.")
         return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """500: an outage (the database, the disk, the storage, Redis) is answered 503 with Retry-After, as a
+    problem document for the APIs and a page for people; anything else is a bug, answered 500."""
+    error = sys.exc_info()[1]
+    if error is not None and is_outage(error):
+        return outage_response(request, error)
+    if request.path.startswith("/api/"):
+        body = problem_body(status=500, code="internal_error", detail="Something went wrong on our side.")
+        return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    return defaults.server_error(request)

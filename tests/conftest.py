@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from tests.proxy import nginx_factory  # noqa: F401  (fixture)
-from tests.servers import gunicorn_factory  # noqa: F401  (fixture)
+from tests.servers import collected_static, gunicorn_factory  # noqa: F401  (fixtures)
 from tests.workers import worker_factory  # noqa: F401  (fixture)
 
 

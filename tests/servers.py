@@ -26,8 +26,21 @@ def gunicorn_log(tmp_path: Path, url: str) -> Path:
     return tmp_path / f"gunicorn-{urlsplit(url).port}.log"
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """Static files collected as for production (hashed names and their manifest), once per session."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "STATIC_ROOT": str(root)},
+        check=True,
+    )
+    return root
+
+
 @pytest.fixture
-def gunicorn_factory(transactional_db, tmp_path):
+def gunicorn_factory(transactional_db, tmp_path, collected_static):
     started: list[subprocess.Popen] = []
 
     def start(**extra_env) -> str:
@@ -38,6 +51,7 @@ def gunicorn_factory(transactional_db, tmp_path):
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "FILE_UPLOAD_TEMP_DIR": str(settings.L2_SPOOL_DIR),
+            "STATIC_ROOT": str(collected_static),
             **{k: str(v) for k, v in extra_env.items()},
         }
         log = gunicorn_log(tmp_path, url).open("ab")

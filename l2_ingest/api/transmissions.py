@@ -4,23 +4,18 @@ import logging
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from iqm_portal.client_address import client_address
-from iqm_portal.outages import RETRY_AFTER_SECONDS, is_outage, outage_kind
+from iqm_portal.outages import REDIS_ERRORS
 from iqm_portal.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 from ..models import Transmission
 from ..receiving import Refusal, authenticate_headers, matching_secret, signing_verifier, transmission_receive
 
 logger = logging.getLogger(__name__)
-
-# What the Redis cache raises when Redis is down or does not answer in time.
-CACHE_OUTAGES = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 
 
 class RateLimited(exceptions.Throttled):
@@ -37,7 +32,7 @@ class L2Throttle(throttling.ScopedRateThrottle):
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
-        except CACHE_OUTAGES as error:
+        except REDIS_ERRORS as error:
             logger.warning("L2 rate limit not counted: the cache is unavailable (%s)", type(error).__name__)
             return True
 
@@ -75,22 +70,6 @@ class L2View(APIView):
 
     def throttled(self, request, wait):
         raise RateLimited(wait)
-
-    def handle_exception(self, exc):
-        """The database, the disk or the storage out: 503 with Retry-After, so L2 sends again later."""
-        if not is_outage(exc):
-            return super().handle_exception(exc)
-        kind = outage_kind(exc)
-        logger.warning("L2 request answered 503: the %s is unavailable (%s)", kind, type(exc).__name__)
-        return _problem(
-            Refusal(
-                503,
-                "temporarily_unavailable",
-                f"The portal's {kind} is unavailable for a moment; nothing was kept. Send the same request "
-                f"again in {RETRY_AFTER_SECONDS} seconds.",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-        )
 
 
 class TransmissionCreateView(L2View):

@@ -49,7 +49,10 @@
 
   document.addEventListener("htmx:responseError", function (event) {
     const status = event.detail.xhr.status;
-    showMessage(status === 403 ? "You are not allowed to do that." : "Something went wrong (" + status + "). Try again.", "error");
+    const text = status === 403 ? "You are not allowed to do that."
+      : status === 503 ? "The portal is unavailable for a moment; nothing was changed. Try again shortly."
+      : "Something went wrong (" + status + "). Try again.";
+    showMessage(text, "error");
   });
 
   document.addEventListener("click", function (event) {
