@@ -16,6 +16,7 @@ audiences is one key, not one copy of their data per audience; only aggregate fi
 names or addresses.
 """
 
+import contextlib
 import io
 import itertools
 from collections.abc import Iterable, Sequence
@@ -100,11 +101,11 @@ class VersionWriter:
 
     def abort(self) -> None:
         if self._pg and self._conn is not None:
-            try:
+            # The load may be ending because this very connection broke: nothing to roll back then.
+            with contextlib.suppress(psycopg2.Error):
                 self._conn.rollback()
-            finally:
-                self._conn.close()
-                self._conn = None
+            self._conn.close()
+            self._conn = None
         discard_version_rows(self.version_id)
 
     # -- switching -------------------------------------------------------------------------------------

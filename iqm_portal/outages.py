@@ -6,6 +6,7 @@ never a 500 (docs/l2-endpoint.md › Responses, docs/operations.md › When some
 import errno
 import logging
 
+import psycopg2
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -19,7 +20,8 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 # The disk is full, over quota, read-only or failing: nothing the request did wrong.
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Django's own, and psycopg2's from the connections the loader opens itself (its COPY of voters).
+DATABASE_ERRORS = (OperationalError, InterfaceError, psycopg2.OperationalError, psycopg2.InterfaceError)
 REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 

@@ -337,11 +337,13 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "l2-requeue-stalled-transmissions": {"task": "l2_ingest.requeue_stalled", "schedule": 60.0},
+    # Often: a load whose worker died is found at once (its lock is free) and runs again within seconds.
+    "l2-requeue-stalled-transmissions": {"task": "l2_ingest.requeue_stalled", "schedule": 15.0},
     "audiences-prune-old-versions": {"task": "audiences.prune_versions", "schedule": 15 * 60.0},
     "l2-delete-old-failed-files": {"task": "l2_ingest.delete_old_files", "schedule": 6 * 3600.0},
     "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
     "l2-expire-held-pushes": {"task": "l2_ingest.expire_held_pushes", "schedule": 3600.0},
+    "l2-delete-orphan-files": {"task": "l2_ingest.delete_orphan_files", "schedule": 3600.0},
 }
 
 # --- Domain settings ------------------------------------------------------------------------------------
@@ -361,6 +363,8 @@ L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3
 # Members files of failed transmissions are kept this long for a retry, then deleted (voter data).
 L2_FAILED_FILE_RETENTION_DAYS = env_int("L2_FAILED_FILE_RETENTION_DAYS", 14)
+# A stored members file (or spooled body) no row points to is deleted once this old: older than any request.
+L2_ORPHAN_FILE_AGE_SECONDS = env_int("L2_ORPHAN_FILE_AGE_SECONDS", 6 * 3600)
 # A push held for the organization's approval is declined after this many days without an answer.
 L2_HELD_PUSH_EXPIRY_DAYS = env_int("L2_HELD_PUSH_EXPIRY_DAYS", 14)
 L2_SPOOL_DIR = Path(FILE_UPLOAD_TEMP_DIR)

@@ -10,12 +10,10 @@ fail without changing anything users see.
 import datetime as dt
 import logging
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -31,13 +29,12 @@ from audiences.services import (
 from audiences.voter_store import VersionWriter, long_voter_keys
 
 from .approvals import new_segment_needs_approval, push_must_be_held, transmission_hold
+from .load_lock import audience_load_lock
 from .members_file import MembersFileError, read_members
 from .models import Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
 
 logger = logging.getLogger(__name__)
-
-LOCK_NAMESPACE = 7401  # advisory-lock class of "an audience being loaded"
 
 
 class SegmentBusy(Exception):
@@ -54,32 +51,19 @@ class Failure(Exception):
     reason: str
 
 
-@contextmanager
-def audience_load_lock(audience_id: int):
-    """Held for the whole load; released when the block ends, or by PostgreSQL if the worker dies."""
-    if connection.vendor != "postgresql":
-        yield True  # the embedded default runs one worker process: loads are already one at a time
-        return
-    key = (LOCK_NAMESPACE, audience_id % 2**31)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+def _claim(transmission: Transmission, *, holding_load_lock: bool) -> uuid.UUID | None:
+    """Take the transmission for this attempt, atomically; None when it is done or another attempt is alive.
 
-
-def _claim(transmission: Transmission) -> uuid.UUID | None:
-    """Take the transmission for this attempt, atomically; None when it is done or another attempt is alive."""
+    Holding the audience's load lock proves any earlier claimant dead (it held the lock while it lived), so
+    a ``processing`` transmission is taken over at once; without the lock, only once its heartbeat is stale.
+    """
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.L2_STALE_AFTER_SECONDS)
     token = uuid.uuid4()
-    claimable = Q(status=TransmissionStatus.QUEUED) | Q(
-        status=TransmissionStatus.PROCESSING, heartbeat_at__lt=stale
-    )
+    taken_over = Q(status=TransmissionStatus.PROCESSING)
+    if not holding_load_lock:
+        taken_over &= Q(heartbeat_at__lt=stale)
+    claimable = Q(status=TransmissionStatus.QUEUED) | taken_over
     updated = Transmission.objects.filter(claimable, pk=transmission.pk).update(
         status=TransmissionStatus.PROCESSING,
         claim=token,
@@ -140,7 +124,7 @@ def _origin(transmission: Transmission) -> dict:
 
 
 def _fail_before_routing(transmission: Transmission, code: str, reason: str) -> str:
-    token = _claim(transmission)
+    token = _claim(transmission, holding_load_lock=False)
     if token:
         _finish(transmission, token, TransmissionStatus.FAILED, failure_code=code, failure_reason=reason)
     return "failed"
@@ -176,11 +160,13 @@ def transmission_process(transmission_id) -> str:
     with audience_load_lock(audience.pk) as acquired:
         if not acquired:
             raise SegmentBusy()
-        token = _claim(transmission)
+        token = _claim(transmission, holding_load_lock=True)
         if token is None:
             return "claimed elsewhere"
         transmission.refresh_from_db()
         audience.refresh_from_db()
+        if _already_switched_in(transmission):
+            return _succeed_without_reloading(transmission, token)
         if transmission.attempts > settings.L2_MAX_ATTEMPTS:
             _discard_unfinished_versions(transmission)
             return _fail(
@@ -216,6 +202,33 @@ def transmission_process(transmission_id) -> str:
             return "superseded"
         _discard_unfinished_versions(transmission)
         return _load(transmission, audience, token)
+
+
+def _already_switched_in(transmission: Transmission) -> bool:
+    """An earlier attempt switched its version in, then died before recording it (a kill at that moment)."""
+    return (
+        transmission.version_id is not None
+        and AudienceVersion.objects.filter(pk=transmission.version_id, state=VersionState.READY).exists()
+    )
+
+
+def _succeed_without_reloading(transmission: Transmission, token) -> str:
+    """Record what the switched-in version holds; loading the file again would add an identical version."""
+    version = AudienceVersion.objects.get(pk=transmission.version_id)
+    _finish(
+        transmission,
+        token,
+        TransmissionStatus.SUCCEEDED,
+        progress=1.0,
+        rows_read=version.rows_read,
+        voters_accepted=version.voter_count,
+        duplicates=version.duplicates,
+        rows_rejected=version.rows_rejected,
+        households=version.household_count,
+    )
+    _delete_file(transmission)
+    logger.info("transmission %s: its version %s was already in force", transmission.pk, version.number)
+    return "succeeded"
 
 
 def _discard_unfinished_versions(transmission: Transmission) -> None:

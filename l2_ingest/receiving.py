@@ -27,7 +27,7 @@ from accounts.selectors import organization_get_by_account_id
 
 from .models import PartnerSecret, Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
-from .services import active_signing_keys, transmission_enqueue_on_commit
+from .services import MEMBERS_FOLDER, active_signing_keys, transmission_enqueue_on_commit
 from .signing import WEBHOOK_ID_PATTERN, StreamingVerifier, secret_key
 
 logger = logging.getLogger(__name__)
@@ -138,10 +138,18 @@ def _spool(read, content_length: int | None, verifier: StreamingVerifier):
 
 def _parse_parts(spool, size: int, content_type: str):
     meta = {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(size)}
+    handler = TemporaryFileUploadHandler()
     try:
-        fields, files = MultiPartParser(meta, spool, [TemporaryFileUploadHandler()], "utf-8").parse()
-    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent) as error:
-        raise Refusal(400, "malformed_request", f"The multipart body cannot be read: {error}") from error
+        fields, files = MultiPartParser(meta, spool, [handler], "utf-8").parse()
+    except BaseException as error:
+        # A part being written when the parse failed (a full disk, say) is not among the files the parser
+        # closes: close (and so delete) it now rather than at garbage collection.
+        partial = getattr(handler, "file", None)
+        if partial is not None:
+            partial.close()
+        if isinstance(error, (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent)):
+            raise Refusal(400, "malformed_request", f"The multipart body cannot be read: {error}") from error
+        raise
     if "metadata" in files:
         raw_metadata = files["metadata"].read(MAX_METADATA_BYTES + 1)
     elif "metadata" in fields:
@@ -321,7 +329,7 @@ def transmission_receive(
             metadata = parse_metadata(raw_metadata)
             name, organization = route(metadata["universe_name"])
             transmission_id = uuid.uuid4()
-            stored = _store(f"l2/{timezone.now():%Y/%m/%d}/{transmission_id}.members", members)
+            stored = _store(f"{MEMBERS_FOLDER}/{timezone.now():%Y/%m/%d}/{transmission_id}.members", members)
     try:
         with transaction.atomic():
             transmission = Transmission.objects.create(

@@ -3,18 +3,20 @@ import traceback
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, connection
 from django.utils import timezone
+
+from iqm_portal.outages import is_outage
 
 from .approvals import held_transmissions_expire
 from .models import Transmission, TransmissionStatus
 from .pipeline import ClaimLost, SegmentBusy, transmission_process
-from .services import transmission_files_expire, transmissions_requeue_stalled
+from .services import orphan_files_delete, transmission_files_expire, transmissions_requeue_stalled
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError)
 MAX_TRANSIENT_RETRIES = 6
 
 
@@ -30,12 +32,17 @@ class LoadInterrupted(Exception):
 
 
 def _requeue(transmission_id) -> None:
-    """Hand the transmission back to the queue so the retry (or the sweeper) can claim it at once."""
+    """Hand the transmission back to the queue so the retry (or the sweeper) can claim it at once.
+
+    The connection is closed first: after a connection-level error it is broken (InterfaceError
+    'connection already closed'), and a fresh one is opened for the update.
+    """
+    connection.close()
     try:
         Transmission.objects.filter(pk=transmission_id, status=TransmissionStatus.PROCESSING).update(
             status=TransmissionStatus.QUEUED, queued_at=timezone.now(), claim=None
         )
-    except DatabaseError:
+    except DatabaseError:  # Django's base of every database error, connection-level ones included
         logger.warning("transmission %s: could not requeue; the sweeper will find it", transmission_id)
 
 
@@ -43,9 +50,10 @@ def _requeue(transmission_id) -> None:
 def ingest_transmission(self, transmission_id: str) -> str:
     """Load one transmission. Idempotent: a finished or already-claimed transmission is left alone.
 
-    A segment already loading makes it wait its turn; a database hiccup retries with backoff; a file that
-    can never load fails once, with its reason, inside ``transmission_process``; anything else is retried
-    until the attempt limit, where the pipeline fails it for good.
+    A segment already loading makes it wait its turn; an outage (any broken connection to the database,
+    the storage or Redis) retries with backoff on a fresh connection; a file that can never load fails
+    once, with its reason, inside ``transmission_process``; anything else is retried until the attempt
+    limit, where the pipeline fails it for good.
     """
     try:
         return transmission_process(transmission_id)
@@ -55,12 +63,6 @@ def ingest_transmission(self, transmission_id: str) -> str:
     except ClaimLost:
         logger.warning("transmission %s: another attempt took it over; this one stops", transmission_id)
         return "claim lost"
-    except TRANSIENT as error:
-        _requeue(transmission_id)
-        interrupted = LoadInterrupted.of(error)
-        countdown = min(300, 5 * 2**self.request.retries)
-        retry = {"countdown": countdown, "exc": interrupted, "max_retries": MAX_TRANSIENT_RETRIES}
-        logger.warning("transmission %s: transient %s; retry in %ss", transmission_id, interrupted, countdown)
     except SoftTimeLimitExceeded:
         Transmission.objects.filter(pk=transmission_id, status=TransmissionStatus.PROCESSING).update(
             status=TransmissionStatus.FAILED,
@@ -70,15 +72,34 @@ def ingest_transmission(self, transmission_id: str) -> str:
         )
         raise
     except Exception as error:
-        # A bug, not the file: log where, never the message (it could quote a row), and try again until the
-        # attempt limit makes the pipeline fail the transmission.
         interrupted = LoadInterrupted.of(error)
-        logger.error("transmission %s: unexpected %s", transmission_id, interrupted)
         _requeue(transmission_id)
-        retry = {"countdown": 30, "exc": interrupted, "max_retries": settings.L2_MAX_ATTEMPTS}
+        if is_outage(error):
+            # The database, the storage or Redis out for a moment (whichever connection it broke): one
+            # policy for all, a retry with backoff, on a fresh connection.
+            countdown = min(300, 5 * 2**self.request.retries)
+            retry = {"countdown": countdown, "exc": interrupted, "max_retries": MAX_TRANSIENT_RETRIES}
+            logger.warning("transmission %s: %s; retry in %ss", transmission_id, interrupted, countdown)
+        else:
+            # A bug, not the file: log where, never the message (it could quote a row), and try again
+            # until the attempt limit makes the pipeline fail the transmission.
+            logger.error("transmission %s: unexpected %s", transmission_id, interrupted)
+            retry = {"countdown": 30, "exc": interrupted, "max_retries": settings.L2_MAX_ATTEMPTS}
     # Out of the except blocks on purpose: Celery chains the exception being handled to the one a retry
     # raises, and the original's message must not reach its logs.
     raise self.retry(**retry)
+
+
+@worker_ready.connect
+def requeue_on_start(**kwargs) -> None:
+    """A worker that starts looks at once for loads whose worker died (a restart after a crash, say)."""
+    try:
+        requeued = transmissions_requeue_stalled()
+    except Exception as error:  # the database may still be coming up; beat's round will do it
+        logger.warning("could not look for stalled transmissions at start (%s)", type(error).__name__)
+    else:
+        if requeued:
+            logger.warning("%s stalled transmission(s) queued again at start", len(requeued))
 
 
 @shared_task(name="l2_ingest.requeue_stalled", queue="default")
@@ -97,3 +118,9 @@ def delete_old_files() -> int:
 def expire_held_pushes() -> int:
     """Beat: decline pushes held for approval that nobody answered in time."""
     return held_transmissions_expire()
+
+
+@shared_task(name="l2_ingest.delete_orphan_files", queue="default")
+def delete_orphan_files() -> int:
+    """Beat: delete stored members files and spooled bodies that no transmission or request holds."""
+    return orphan_files_delete()

@@ -58,6 +58,13 @@ def xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def zip_of_ids() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("universe.txt", ids_file(50))
+    return buffer.getvalue()
+
+
 def png() -> bytes:
     header = b"\x89PNG\r\n\x1a\n"
     chunk = struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
@@ -233,6 +240,10 @@ def test_progress_advances_with_bytes_read_even_when_no_voter_is_new():
     ("members", "code"),
     [
         pytest.param(xlsx(), "not_text", id="xlsx"),
+        pytest.param(zip_of_ids(), "not_text", id="zip"),
+        pytest.param(png(), "not_text", id="png"),
+        pytest.param(ids_file(50).decode().encode("utf-16"), "not_text", id="utf-16"),
+        pytest.param(random.Random(9).randbytes(100_000), "not_text", id="random-bytes"),
         pytest.param(gzip_of_repeated(bytes(1 << 20), 256), "not_text", id="gzip-of-zeros"),
         pytest.param(gzip_of_repeated(b"LALOH1\n" * 10_000, 200), "file_too_large", id="gzip-bomb"),
         pytest.param(b"LALVOTERID\n" + b"9" * (200 << 10), "line_too_long", id="endless-line"),

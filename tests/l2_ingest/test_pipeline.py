@@ -243,7 +243,8 @@ def test_two_transmissions_of_one_segment_never_load_at_once(org_a):
     from django.db import connection
 
     from audiences.services import segment_audience_get_or_create
-    from l2_ingest.pipeline import LOCK_NAMESPACE, SegmentBusy
+    from l2_ingest.load_lock import LOCK_NAMESPACE
+    from l2_ingest.pipeline import SegmentBusy
 
     audience, _ = segment_audience_get_or_create(organization=org_a, segment_name="Busy", origin={})
     waiting = stored_transmission(org_a, ids_file(3), segment="Busy")

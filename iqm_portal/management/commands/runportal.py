@@ -1,4 +1,4 @@
-"""Run the web server and a Celery worker (with beat) together; Ctrl-C stops both."""
+"""Run the web server and a Celery worker (with beat) together; Ctrl-C or SIGTERM stops both."""
 
 import os
 import signal
@@ -9,6 +9,10 @@ import urllib.request
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -72,6 +76,8 @@ class Command(BaseCommand):
             "web": subprocess.Popen(web_cmd, start_new_session=True),
         }
         exit_code = 0
+        # A process manager or `docker stop` sends SIGTERM: stop the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._wait_until_up(addr, processes)
             self._banner(addr)
