@@ -1,4 +1,4 @@
-"""``python -m bench [ingest|bounds|audiences|campaigns …]``: run the benchmarks and print their figures.
+"""``python -m bench [ingest|bounds|faults|audiences|campaigns …]``: run the benchmarks and print their figures.
 
 Each suite runs in a process of its own, on a freshly created database, so none inherits another's
 connections, caches or memory.
@@ -8,11 +8,12 @@ import argparse
 import subprocess
 import sys
 
-from . import audiences, bounds, campaigns, ingest
+from . import audiences, bounds, campaigns, faults, ingest
 
 SUITES = {
     "ingest": ingest.run,
     "bounds": bounds.run,
+    "faults": faults.run,
     "audiences": audiences.run,
     "campaigns": campaigns.run,
 }

@@ -106,11 +106,21 @@ def start_gunicorn(env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("gunicorn did not start")
 
 
-def start_worker(env: dict, pool: str = "solo") -> subprocess.Popen:
+def start_worker(env: dict, pool: str = "solo", hostname: str | None = None) -> subprocess.Popen:
+    """A worker in a process group of its own (so it can be killed whole, as a crashed machine dies)."""
+    name = ["--hostname", hostname] if hostname else []
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "iqm_portal", "worker", "--pool", pool, "--queues", "ingest,default",
-         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", *name],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def start_beat(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "iqm_portal", "beat", "--loglevel", "WARNING",
+         "--schedule", str(VAR / "celerybeat-schedule")],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
 
 

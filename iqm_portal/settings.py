@@ -354,7 +354,8 @@ L2_MAX_BODY_BYTES = env_int("L2_MAX_BODY_BYTES", 1024**3)
 L2_MAX_EXPANDED_BYTES = env_int("L2_MAX_EXPANDED_BYTES", 20 * L2_MAX_BODY_BYTES)
 L2_TIMESTAMP_TOLERANCE_SECONDS = 300
 L2_MAX_REJECTED_SHARE = 0.05
-# A transmission left queued, or processing without a heartbeat, for this long is re-queued by the sweeper.
+# A transmission left queued, or processing without a heartbeat, for this long is re-queued by the sweeper;
+# a worker that died is known at once by its free load lock (l2_ingest.load_lock), this is the last resort.
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
 # How often a load writes its progress, which is also its heartbeat.
 L2_PROGRESS_SECONDS = float(os.environ.get("L2_PROGRESS_SECONDS", "1"))
