@@ -11,6 +11,7 @@ from .support import (
     VAR,
     bench_database_url,
     child_env,
+    l2_sender_setup,
     peak_rss_mb,
     recreate_database,
     row,
@@ -71,13 +72,10 @@ def run() -> dict:
     recreate_database(database_url)
     setup_django(database_url)
 
-    from accounts.models import Organization
     from iqm_portal.celery import app
     from l2_ingest.sender import send_universe
-    from l2_ingest.services import partner_secret_create
 
-    Organization.objects.create(account_id=123456, name="Bench")
-    _, secret = partner_secret_create(label="bench")
+    secret = l2_sender_setup()
     app.control.purge()
     VAR.mkdir(parents=True, exist_ok=True)
     env = child_env(DATABASE_URL=database_url)

@@ -13,9 +13,10 @@ import time
 import uuid
 
 from .support import (
-    VAR,
     bench_database_url,
     child_env,
+    l2_export,
+    l2_sender_setup,
     recreate_database,
     row,
     setup_django,
@@ -145,17 +146,11 @@ def run() -> dict:
 
     from accounts.models import Organization
     from iqm_portal.celery import app
-    from l2_ingest.generator import write_export
     from l2_ingest.sender import send_universe
-    from l2_ingest.services import partner_secret_create
 
-    VAR.mkdir(parents=True, exist_ok=True)
-    path = VAR / f"l2_export_{ROWS}.tsv"
-    if not path.exists():
-        print(f"Generating {path} …", flush=True)
-        write_export(path, ROWS, seed=2026)
-    org = Organization.objects.create(account_id=123456, name="Bench")
-    _, secret = partner_secret_create(label="bench")
+    path = l2_export(ROWS)
+    secret = l2_sender_setup()
+    org = Organization.objects.get(account_id=123456)
     app.control.purge()
     env = child_env(DATABASE_URL=database_url)  # default settings: L2_STALE_AFTER_SECONDS 120
     web, url = start_gunicorn(env)

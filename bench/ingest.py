@@ -5,10 +5,11 @@ import io
 import time
 
 from .support import (
-    VAR,
     bench_database_url,
     child_env,
     children,
+    l2_export,
+    l2_sender_setup,
     peak_rss_mb,
     recreate_database,
     row,
@@ -55,25 +56,18 @@ def run(rows: int = 1_000_000) -> dict:
     recreate_database(database_url)
     setup_django(database_url)
 
-    from accounts.models import Organization
     from iqm_portal.celery import app
-    from l2_ingest.generator import HEADER, write_export
+    from l2_ingest.generator import HEADER
     from l2_ingest.models import Transmission
     from l2_ingest.sender import send_universe
-    from l2_ingest.services import partner_secret_create
 
-    VAR.mkdir(parents=True, exist_ok=True)
-    path = VAR / f"l2_export_{rows}.tsv"
-    if not path.exists():
-        print(f"Generating {path} …", flush=True)
-        write_export(path, rows, seed=2026)
+    path = l2_export(rows)
     size_mb = path.stat().st_size / 1e6
 
     a = raw_copy_seconds(path, HEADER)
     csv_seconds = csv_only_seconds(path)
 
-    Organization.objects.create(account_id=123456, name="Bench")
-    _, secret = partner_secret_create(label="bench")
+    secret = l2_sender_setup()
     app.control.purge()
     env = child_env(DATABASE_URL=database_url)
 

@@ -142,3 +142,24 @@ def percentile(values: list[float], pct: float) -> float:
 
 def row(label: str, value: str, note: str = "") -> str:
     return f"  {label:<52} {value:>14}   {note}"
+
+
+def l2_export(rows: int) -> Path:
+    """A synthetic L2 export of ``rows`` rows (20 columns, Latin-1), generated once and kept under var/bench."""
+    from l2_ingest.generator import write_export
+
+    VAR.mkdir(parents=True, exist_ok=True)
+    path = VAR / f"l2_export_{rows}.tsv"
+    if not path.exists():
+        print(f"Generating {path} …", flush=True)
+        write_export(path, rows, seed=2026)
+    return path
+
+
+def l2_sender_setup() -> str:
+    """The organization pushes go to (ID 123456) and a partner secret to sign them; returns the secret."""
+    from accounts.models import Organization
+    from l2_ingest.services import partner_secret_create
+
+    Organization.objects.create(account_id=123456, name="Bench")
+    return partner_secret_create(label="bench")[1]
