@@ -16,7 +16,7 @@ from rest_framework.views import exception_handler
 from accounts.selectors import membership_get
 
 from .exceptions import ApplicationError
-from .outages import RETRY_AFTER_SECONDS, is_outage, outage_problem
+from .outages import is_outage, outage_response
 from .problems import PROBLEM_CONTENT_TYPE, problem_body
 from .query import MAX_ID, parse_id
 
@@ -58,9 +58,7 @@ def problem_exception_handler(exc, context):
     """Turn ApplicationError, validation errors, 404s and permission errors into RFC 9457 documents, and an
     outage of the database, disk, storage or Redis into a 503 with Retry-After."""
     if is_outage(exc):
-        response = Response(outage_problem(exc), status=503, content_type=PROBLEM_CONTENT_TYPE)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return outage_response(context["request"], exc)
     if isinstance(exc, ApplicationError):
         extra = dict(exc.extra)
         if exc.field:

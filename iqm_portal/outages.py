@@ -54,26 +54,21 @@ def is_outage(error: BaseException) -> bool:
     return outage_kind(error) is not None
 
 
-def outage_problem(error: BaseException) -> dict:
+def outage_response(request, error: BaseException) -> HttpResponse:
+    """The 503 for a request the outage stopped: a problem document for the APIs (the L2 endpoint and the
+    REST API alike), a page for people. The page needs nothing but its template: no database, no session,
+    no context processor."""
     kind = outage_kind(error)
     logger.warning("answered 503: the %s is unavailable (%s)", kind, type(error).__name__)
-    return problem_body(
-        status=503,
-        code="temporarily_unavailable",
-        detail=f"The portal's {kind} is unavailable for a moment; nothing was changed. Send the same "
-        f"request again in {RETRY_AFTER_SECONDS} seconds.",
-    )
-
-
-def outage_response(request, error: BaseException) -> HttpResponse:
-    """The 503 for a request the outage stopped: a problem document for the APIs, a page for people.
-
-    The page needs nothing but the template: no database, no session, no context processor.
-    """
     if request.path.startswith("/api/"):
-        response = JsonResponse(outage_problem(error), status=503, content_type=PROBLEM_CONTENT_TYPE)
+        body = problem_body(
+            status=503,
+            code="temporarily_unavailable",
+            detail=f"The portal's {kind} is unavailable for a moment; nothing was changed. Send the same "
+            f"request again in {RETRY_AFTER_SECONDS} seconds.",
+        )
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     else:
-        outage_problem(error)  # logged the same way
         html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
         response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

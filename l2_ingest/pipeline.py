@@ -165,8 +165,9 @@ def transmission_process(transmission_id) -> str:
             return "claimed elsewhere"
         transmission.refresh_from_db()
         audience.refresh_from_db()
-        if _already_switched_in(transmission):
-            return _succeed_without_reloading(transmission, token)
+        switched_in = _switched_in_version(transmission)
+        if switched_in is not None:
+            return _succeed_without_reloading(transmission, token, switched_in)
         if transmission.attempts > settings.L2_MAX_ATTEMPTS:
             _discard_unfinished_versions(transmission)
             return _fail(
@@ -204,17 +205,15 @@ def transmission_process(transmission_id) -> str:
         return _load(transmission, audience, token)
 
 
-def _already_switched_in(transmission: Transmission) -> bool:
-    """An earlier attempt switched its version in, then died before recording it (a kill at that moment)."""
-    return (
-        transmission.version_id is not None
-        and AudienceVersion.objects.filter(pk=transmission.version_id, state=VersionState.READY).exists()
-    )
+def _switched_in_version(transmission: Transmission) -> AudienceVersion | None:
+    """The version an earlier attempt switched in before dying, unrecorded (a kill at that moment)."""
+    if transmission.version_id is None:
+        return None
+    return AudienceVersion.objects.filter(pk=transmission.version_id, state=VersionState.READY).first()
 
 
-def _succeed_without_reloading(transmission: Transmission, token) -> str:
+def _succeed_without_reloading(transmission: Transmission, token, version: AudienceVersion) -> str:
     """Record what the switched-in version holds; loading the file again would add an identical version."""
-    version = AudienceVersion.objects.get(pk=transmission.version_id)
     _finish(
         transmission,
         token,

@@ -106,8 +106,11 @@ def transmissions_requeue_stalled(*, now: dt.datetime | None = None) -> list[str
         Q(queued_at__isnull=True) | Q(queued_at__lt=stale), status=TransmissionStatus.QUEUED
     )
     requeued = list(waiting)
+    # Processing ones first, locks second: a live claimant took its lock before its claim and holds it
+    # past its end, so none listed here can look dead for a lock taken after the snapshot.
+    processing = list(Transmission.objects.filter(status=TransmissionStatus.PROCESSING))
     held_locks = audiences_being_loaded()
-    for transmission in Transmission.objects.filter(status=TransmissionStatus.PROCESSING):
+    for transmission in processing:
         dead = transmission.heartbeat_at is None or transmission.heartbeat_at < stale
         if held_locks is not None and transmission.audience_id is not None:
             dead = dead or not is_being_loaded(transmission.audience_id, held_locks)
