@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_tables2",
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -370,6 +371,9 @@ L2_ORPHAN_FILE_AGE_SECONDS = env_int("L2_ORPHAN_FILE_AGE_SECONDS", 6 * 3600)
 L2_HELD_PUSH_EXPIRY_DAYS = env_int("L2_HELD_PUSH_EXPIRY_DAYS", 14)
 L2_SPOOL_DIR = Path(FILE_UPLOAD_TEMP_DIR)
 L2_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
+
+# Seconds between two checks of a shown table for changed rows (iqm_portal.tables; 0 turns them off).
+TABLE_POLL_SECONDS = env_int("TABLE_POLL_SECONDS", 10)
 
 # --- Logging --------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from accounts.forms import SignInForm
 
 from . import views
 from .api_docs import ApiDocsView, ApiRedocView
+from .tables.views import table_columns
 
 api_v1 = [
     path("", include("audiences.api_urls")),
@@ -35,6 +36,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tables/<str:key>/columns/", table_columns, name="table_columns"),
     path("profile/", include("accounts.urls")),
     path("audiences/", include("audiences.urls")),
     path("audiences/", include("l2_ingest.page_urls")),

@@ -1,4 +1,4 @@
-"""Template helpers of the Campaigns app: sortable table headers, money and reach wording."""
+"""Template helpers of the Campaigns app: money and reach wording."""
 
 from decimal import Decimal
 
@@ -6,26 +6,6 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
-
-
-@register.inclusion_tag("campaigns/_sort_header.html", takes_context=True)
-def sort_header(context, key: str, label: str, numeric: bool = False):
-    """A column header that sorts the table by ``key`` (a second click reverses the order)."""
-    table = context["table"]
-    current = table["sort"]
-    if current == key:
-        next_sort, aria = f"-{key}", "ascending"
-    elif current == f"-{key}":
-        next_sort, aria = key, "descending"
-    else:
-        next_sort, aria = key, None
-    return {
-        "label": label,
-        "aria_sort": aria,
-        "url": table["url"](sort=next_sort, page=None),
-        "numeric": numeric,
-        "target": table["target"],
-    }
 
 
 @register.filter

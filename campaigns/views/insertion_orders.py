@@ -1,16 +1,16 @@
 """Campaigns home (the insertion orders) and an insertion order's page (its campaigns)."""
 
 from django.contrib import messages
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from accounts.permissions import organization_required
 from iqm_portal.exceptions import ApplicationError
-from iqm_portal.query import parse_id
+from iqm_portal.tables import table_page
 
 from ..forms import CampaignCreateForm, InsertionOrderForm
-from ..models import CampaignStatus, InsertionOrderStatus
+from ..models import InsertionOrderStatus
 from ..selectors import campaign_list_with_targeting, insertion_order_list_with_counts
 from ..services import (
     ReachTarget,
@@ -20,36 +20,8 @@ from ..services import (
     insertion_order_delete,
     insertion_order_update,
 )
+from ..tables import CampaignFilter, CampaignTable, InsertionOrderFilter, InsertionOrderTable
 from .dialogs import dialog_done, render_dialog, safe_next
-from .tables import table_state
-
-IO_SORTS = {
-    "name": "name",
-    "start": "start_date",
-    "end": "end_date",
-    "budget": "budget_total",
-    "status": "status",
-    "campaigns": "campaign_count",
-    "created": "created_at",
-}
-CAMPAIGN_SORTS = {
-    "name": "name",
-    "type": "campaign_type",
-    "status": "status",
-    "start": "start_date",
-    "end": "end_date",
-    "budget": "total_budget",
-    "reach": "reach",
-    "created": "created_at",
-}
-
-
-def _name_or_id(queryset, text: str):
-    condition = Q(name__icontains=text)
-    object_id = parse_id(text)
-    if object_id is not None:
-        condition |= Q(pk=object_id)
-    return queryset.filter(condition)
 
 
 def _add_form_error(form, error: ApplicationError) -> None:
@@ -59,17 +31,15 @@ def _add_form_error(form, error: ApplicationError) -> None:
 @organization_required
 def home(request):
     """Campaigns home: the organization's insertion orders, searchable, sortable, filtered by status."""
-    table = table_state(
+    return table_page(
         request,
-        insertion_order_list_with_counts(organization=request.organization),
-        sorts=IO_SORTS,
-        default_sort="-created",
-        target="io-table",
-        statuses=InsertionOrderStatus.choices,
-        search=_name_or_id,
+        table_class=InsertionOrderTable,
+        queryset=insertion_order_list_with_counts(organization=request.organization),
+        filterset_class=InsertionOrderFilter,
+        template_name="campaigns/home.html",
+        caption="Insertion orders",
+        exclude=() if request.membership.can_edit else ("actions",),
     )
-    partial = request.htmx and request.htmx.target == "io-table"
-    return render(request, "campaigns/_io_table.html" if partial else "campaigns/home.html", {"table": table})
 
 
 @organization_required(edit=True)
@@ -127,24 +97,34 @@ def reach_targets(campaign) -> list[ReachTarget]:
     ]
 
 
+def _campaigns_empty_text(request, io) -> str:
+    if io.status == InsertionOrderStatus.ACTIVE and request.membership.can_edit:
+        return mark_safe(
+            "No campaigns in this insertion order yet. Use <strong>+ Create Campaign</strong> to add one."
+        )
+    return "No campaigns in this insertion order yet."
+
+
 @organization_required
 def insertion_order_detail(request, pk: int):
     """An insertion order's page: its campaigns, with their audiences and reach."""
     io = get_object_or_404(insertion_order_list_with_counts(organization=request.organization), pk=pk)
-    table = table_state(
+
+    def mark_reach(campaigns):
+        for campaign in campaigns:
+            campaign.reach_current = campaign_reach_is_current(campaign, reach_targets(campaign))
+
+    return table_page(
         request,
-        campaign_list_with_targeting(organization=request.organization).filter(insertion_order=io),
-        sorts=CAMPAIGN_SORTS,
-        default_sort="-created",
-        target="campaign-table",
-        statuses=CampaignStatus.choices,
-        search=_name_or_id,
+        table_class=CampaignTable,
+        queryset=campaign_list_with_targeting(organization=request.organization).filter(insertion_order=io),
+        filterset_class=CampaignFilter,
+        template_name="campaigns/insertion_order.html",
+        context={"io": io},
+        prepare=mark_reach,
+        caption=f"Campaigns of {io.name}",
+        empty_text=_campaigns_empty_text(request, io),
     )
-    for campaign in table["rows"]:
-        campaign.reach_current = campaign_reach_is_current(campaign, reach_targets(campaign))
-    partial = request.htmx and request.htmx.target == "campaign-table"
-    template = "campaigns/_campaign_table.html" if partial else "campaigns/insertion_order.html"
-    return render(request, template, {"io": io, "table": table})
 
 
 @organization_required(edit=True)

@@ -155,3 +155,147 @@
     });
   });
 })();
+
+// --- Tables (iqm_portal.tables): live rows, kept ticks, the column chooser, clean URLs. ---
+//
+// Live rows: ONE polling mechanism for the whole portal (no server-sent events). Every table element
+// marked data-table-live is checked every data-poll-seconds while the tab is visible (and at once when it
+// becomes visible again): a GET of its own URL (data-table-url) with the signature of the rows it shows
+// (data-signature, a hash of its rendered HTML) in the X-Table-Signature header. The server renders the
+// table again; while nothing shown has changed it answers 204 and nothing on the page moves; otherwise the
+// new table replaces the old one. A check waits while a request of the table runs and while a pop-up is
+// open. The same refresh runs, without the signature, when the server names one
+// of the table's data-refresh-on events (HX-Trigger) or the user changes its columns.
+// Ticked row checkboxes (bulk selection) are ticked again in the new table, whatever replaced it, and the
+// focus goes back to the same checkbox or link.
+(function () {
+  "use strict";
+
+  const lastCheck = new WeakMap();
+  const kept = new Map();
+  const boundEvents = new Set();
+
+  function refresh(table, withSignature) {
+    if (!window.htmx || !table.isConnected || !table.dataset.tableUrl) return;
+    lastCheck.set(table, Date.now());
+    const headers = withSignature ? { "X-Table-Signature": table.dataset.signature || "" } : {};
+    window.htmx.ajax("GET", table.dataset.tableUrl, { source: table, target: table, swap: "outerHTML", headers: headers });
+  }
+
+  function busy(table) {
+    return table.querySelector(".htmx-request") !== null || table.classList.contains("htmx-request") ||
+      document.querySelector("dialog[open]") !== null;
+  }
+
+  // What is ticked, and what has the focus, in a table about to be replaced: found again in the new one.
+  function remember(table) {
+    const focused = document.activeElement && table.contains(document.activeElement) ? document.activeElement : null;
+    return {
+      ticked: Array.from(table.querySelectorAll("tbody input[type=checkbox]:checked")).map(function (box) {
+        return [box.name, box.value];
+      }),
+      focus: focused && (focused.matches("input[name]") ? ["input", focused.name, focused.value]
+        : focused.matches("a[href]") ? ["a", focused.getAttribute("href")] : null),
+    };
+  }
+
+  function restore(table, kept) {
+    table.querySelectorAll("tbody input[type=checkbox]").forEach(function (box) {
+      const wasTicked = kept.ticked.some(function (pair) { return pair[0] === box.name && pair[1] === box.value; });
+      if (wasTicked && !box.checked) {
+        box.checked = true;
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+    const focus = kept.focus;
+    if (!focus) return;
+    const again = Array.from(table.querySelectorAll(focus[0] === "a" ? "a[href]" : "input[name]")).find(function (element) {
+      return focus[0] === "a" ? element.getAttribute("href") === focus[1] : element.name === focus[1] && element.value === focus[2];
+    });
+    if (again) again.focus({ preventScroll: true });
+  }
+
+  function check(force) {
+    if (document.hidden) return;
+    const now = Date.now();
+    document.querySelectorAll("[data-table-live]").forEach(function (table) {
+      const every = 1000 * Number(table.dataset.pollSeconds || 10);
+      if (!lastCheck.has(table)) lastCheck.set(table, now); // a table just shown is fresh
+      if ((force || now - lastCheck.get(table) >= every) && !busy(table)) refresh(table, true);
+    });
+  }
+
+  function listenForRefreshEvents() {
+    document.querySelectorAll("[data-refresh-on]").forEach(function (table) {
+      table.dataset.refreshOn.split(/\s+/).forEach(function (name) {
+        if (!name || boundEvents.has(name)) return;
+        boundEvents.add(name);
+        document.body.addEventListener(name, function () {
+          document.querySelectorAll("[data-refresh-on]").forEach(function (each) {
+            if (each.dataset.refreshOn.split(/\s+/).indexOf(name) >= 0) refresh(each, false);
+          });
+        });
+      });
+    });
+  }
+
+  setInterval(function () { check(false); }, 1000);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) check(true); });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const table = event.detail.target;
+    if (table && table.matches && table.matches("[data-table]")) kept.set(table.id, remember(table));
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    kept.forEach(function (state, id) {
+      const table = document.getElementById(id);
+      if (table) restore(table, state);
+    });
+    kept.clear();
+    listenForRefreshEvents();
+  });
+
+  // The server says a user changed a table's columns: that table shows them at once.
+  document.addEventListener("tableColumnsChanged", function (event) {
+    const key = event.detail && event.detail.table;
+    document.querySelectorAll("[data-table]").forEach(function (table) {
+      if (table.dataset.table === key) refresh(table, false);
+    });
+  });
+
+  // A toolbar's search leaves out what is empty: the URL names only the filters in use.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.matches || !event.detail.elt.matches("form[data-table-filters]")) return;
+    const parameters = event.detail.parameters;
+    Array.from(new Set(Object.keys(parameters))).forEach(function (name) {
+      if (parameters[name] === "") delete parameters[name];
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    // "Clear filters" empties the toolbar's fields, then searches: the toolbar and the table agree.
+    const clear = event.target.closest("[data-table-clear]");
+    const form = clear && document.getElementById(clear.dataset.tableClear);
+    if (form && window.htmx) {
+      event.preventDefault();
+      form.querySelectorAll("input[type=search], input[type=text]").forEach(function (input) { input.value = ""; });
+      form.querySelectorAll("select").forEach(function (select) {
+        if (select.name !== "page_size") select.selectedIndex = 0;
+      });
+      window.htmx.trigger(form, "submit");
+    }
+    // A column chooser closes when the click lands elsewhere.
+    document.querySelectorAll("details.column-chooser[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const menu = event.target.closest && event.target.closest("details.column-chooser[open]");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", listenForRefreshEvents);
+})();

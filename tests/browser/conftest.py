@@ -54,22 +54,57 @@ document.addEventListener("securitypolicyviolation", (event) => {
 CSP_CONSOLE = re.compile(r"Refused to|Content Security Policy", re.IGNORECASE)
 
 
+class _Pages:
+    """Chromium pages, each in a context of its own; on closing, the JavaScript errors and the
+    Content-Security-Policy violations any of them met fail the test."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts = []
+        self.errors: list[str] = []
+        self.violations: list[str] = []
+
+    def open(self, width: int, height: int, touch: bool = False):
+        options = {"has_touch": True, "is_mobile": True} if touch else {}
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": width, "height": height}, **options
+        )
+        self.contexts.append(context)
+        context.set_default_timeout(10_000)
+        context.expose_function("__cspViolation", lambda text: self.violations.append(text))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: CSP_CONSOLE.search(message.text) and self.violations.append(message.text),
+        )
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        assert self.errors == [], f"JavaScript errors on the page: {self.errors}"
+        assert self.violations == [], f"Content-Security-Policy violations: {self.violations}"
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A Chromium page; the test fails on any JavaScript error or Content-Security-Policy violation."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    violations: list[str] = []
-    context.expose_function("__cspViolation", lambda text: violations.append(text))
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: CSP_CONSOLE.search(message.text) and violations.append(message.text))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-    assert violations == [], f"Content-Security-Policy violations: {violations}"
+    """A Chromium page, 1400 px wide; the test fails on any JavaScript error or Content-Security-Policy
+    violation."""
+    pages = _Pages(browser, live_server.url)
+    yield pages.open(1400, 900)
+    pages.close()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """Opens a Chromium page of another size: ``page_at(390, 844, touch=True)`` is a phone (touch, mobile
+    viewport). Each page is a browser context of its own, checked as ``page`` is."""
+    pages = _Pages(browser, live_server.url)
+    yield pages.open
+    pages.close()
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_home_lists_the_organizations_insertion_orders_only(client_a, org_a, org
     assert response.status_code == 200
     assert "2026 General – Ohio" in content and "$10,000.00" in content
     assert "Bravo secret IO" not in content
-    [row] = response.context["table"]["rows"]
+    [row] = response.context["table"].records
     assert row.campaign_count == 3
 
 
@@ -81,7 +81,7 @@ def test_home_searches_filters_and_sorts(client_a, org_a):
     )
 
     def names(query):
-        return [io.name for io in client_a.get(f"/campaigns/{query}").context["table"]["rows"]]
+        return [io.name for io in client_a.get(f"/campaigns/{query}").context["table"].records]
 
     assert names("?sort=name") == ["Alpha", "Bravo", "Charlie"]
     assert names("?sort=-budget") == ["Alpha", "Charlie", "Bravo"]
@@ -107,7 +107,7 @@ def test_home_runs_a_constant_number_of_queries(client_a, org_a, django_assert_m
         CampaignFactory(insertion_order=InsertionOrderFactory(organization=org_a))
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client_a.get("/campaigns/")
-    assert len(response.context["table"]["rows"]) == 25
+    assert len(response.context["table"].records) == 25
 
 
 def test_an_io_is_created_in_a_pop_up_and_opens_its_page(client_a, org_a):
@@ -219,7 +219,7 @@ def test_the_io_page_lists_its_campaigns_with_audiences_and_reach(client_a, org_
     refresh_reach([campaign.pk])
     after = client_a.get(f"/campaigns/insertion-orders/{io.pk}/")
 
-    rows = {c.name: c for c in after.context["table"]["rows"]}
+    rows = {c.name: c for c in after.context["table"].records}
     assert set(rows) == {"GOTV Display", "PG Deal"}
     assert (rows["GOTV Display"].allowlist_count, rows["GOTV Display"].blocklist_count) == (1, 1)
     assert "Updating…" in before
@@ -248,7 +248,7 @@ def test_the_io_page_runs_a_constant_number_of_queries(client_a, org_a, django_a
     add(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client_a.get(f"/campaigns/insertion-orders/{io.pk}/")
-    assert len(response.context["table"]["rows"]) == 22
+    assert len(response.context["table"].records) == 22
 
 
 def test_create_campaign_pop_up_checks_the_name_and_opens_the_new_campaign(client_a, org_a):
