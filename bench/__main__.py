@@ -1,4 +1,4 @@
-"""``python -m bench [ingest|bounds|faults|audiences|campaigns …]``: run the benchmarks and print their figures.
+"""``python -m bench [ingest|bounds|faults|audiences|campaigns|tables …]``: run the benchmarks and print their figures.
 
 Each suite runs in a process of its own, on a freshly created database, so none inherits another's
 connections, caches or memory.
@@ -8,7 +8,7 @@ import argparse
 import subprocess
 import sys
 
-from . import audiences, bounds, campaigns, faults, ingest
+from . import audiences, bounds, campaigns, faults, ingest, tables
 
 SUITES = {
     "ingest": ingest.run,
@@ -16,6 +16,7 @@ SUITES = {
     "faults": faults.run,
     "audiences": audiences.run,
     "campaigns": campaigns.run,
+    "tables": tables.run,
 }
 
 

@@ -1,5 +1,6 @@
-"""Campaigns: the reach of a campaign with millions of voters against the floor of reading them, and one
-request that adds an audience to every campaign of a 1 000-campaign insertion order."""
+"""Campaigns: the reach of a campaign with millions of voters against the floor of reading them, one
+request that adds an audience to every campaign of a 1 000-campaign insertion order, and the table pages
+(bench/tables.py)."""
 
 import datetime as dt
 import json
@@ -9,6 +10,7 @@ import time
 import warnings
 
 from .support import bench_database_url, percentile, recreate_database, row, setup_django, timed
+from .tables import table_pages
 
 POPULATION = 2_500_000  # the voters of a state the lists are drawn from, so that they overlap
 ALLOW = [1_000_000] * 5
@@ -234,6 +236,7 @@ def bulk_targeting(organization, user) -> dict:
         "median": statistics.median(seconds),
         "queries": query_counts[0],
         "small_queries": small_queries,
+        "big_io_id": big.pk,
     }
 
 
@@ -256,6 +259,7 @@ def run() -> dict:
     try:
         figures = reach_figures(organization)
         figures.update(bulk_targeting(organization, user))
+        figures.update(table_pages(big_io=(user, figures["big_io_id"])))
     finally:
         app.control.purge()
     return figures

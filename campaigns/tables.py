@@ -10,7 +10,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from iqm_portal.tables import NumberColumn, PortalTable, TableFilterSet, TextColumn
+from iqm_portal.tables import DateColumn, NumberColumn, PortalTable, TableFilterSet, TextColumn
 
 from .models import BudgetType, CampaignStatus, CampaignType, InsertionOrderStatus
 from .templatetags.campaign_tags import budget, dollars
@@ -44,13 +44,13 @@ class InsertionOrderTable(PortalTable):
         link=lambda io: reverse("campaigns:insertion_order", args=[io.pk]),
     )
     id = tables.Column(verbose_name="ID", accessor="pk")
-    start = tables.DateColumn(verbose_name="Start", accessor="start_date", format=DATE)
-    end = tables.DateColumn(verbose_name="End", accessor="end_date", format=DATE)
+    start = DateColumn(verbose_name="Start", accessor="start_date", format=DATE)
+    end = DateColumn(verbose_name="End", accessor="end_date", format=DATE)
     budget_type = tables.Column(verbose_name="Budget type", orderable=False)
     budget = NumberColumn(verbose_name="Total", accessor="budget_total")
     status = tables.Column(verbose_name="Status")
     campaigns = NumberColumn(verbose_name="Campaigns", accessor="campaign_count")
-    created = tables.DateColumn(
+    created = DateColumn(
         verbose_name="Created", accessor="created_at", format=DATE, initial_sort_descending=True
     )
     actions = tables.Column(
@@ -134,7 +134,7 @@ class CampaignTable(PortalTable):
         accessor="blocklist_count",
     )
     reach = NumberColumn(verbose_name="Reach", empty_values=())
-    created = tables.DateColumn(
+    created = DateColumn(
         verbose_name="Created", accessor="created_at", format=DATE, initial_sort_descending=True
     )
 

@@ -8,12 +8,13 @@ live refreshes (portal.js, "Tables") then come from here.
 """
 
 from .base import PAGE_SIZES, PortalTable, TableState, registry
-from .columns import NumberColumn, SelectionColumn, TextColumn
+from .columns import DateColumn, NumberColumn, SelectionColumn, TextColumn
 from .filters import SearchFilter, TableFilterSet, name_or_id
 from .views import build_table, table_page, table_response
 
 __all__ = [
     "PAGE_SIZES",
+    "DateColumn",
     "NumberColumn",
     "PortalTable",
     "SearchFilter",

@@ -11,7 +11,7 @@ from django.urls import path
 from accounts.permissions import organization_required
 from campaigns.models import InsertionOrderStatus
 from campaigns.selectors import insertion_order_list_with_counts
-from iqm_portal.tables import PortalTable, SelectionColumn, TableFilterSet, TextColumn, table_page
+from iqm_portal.tables import DateColumn, PortalTable, SelectionColumn, TableFilterSet, TextColumn, table_page
 from iqm_portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -31,7 +31,7 @@ class PickTable(PortalTable):
     pick = SelectionColumn(name="io")
     name = TextColumn(verbose_name="Name")
     status = tables.Column(verbose_name="Status")
-    created = tables.DateTimeColumn(accessor="created_at", visible=False)  # the default order's key
+    created = DateColumn(accessor="created_at", visible=False)  # the default order's key
 
 
 @organization_required
