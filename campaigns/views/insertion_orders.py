@@ -23,6 +23,9 @@ from ..services import (
 from ..tables import CampaignFilter, CampaignTable, InsertionOrderFilter, InsertionOrderTable
 from .dialogs import dialog_done, render_dialog, safe_next
 
+# While a campaign's reach is being counted, its IO's table checks this often (as the reach panel does).
+REACH_UPDATING_POLL_SECONDS = 3
+
 
 def _add_form_error(form, error: ApplicationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -110,9 +113,11 @@ def insertion_order_detail(request, pk: int):
     """An insertion order's page: its campaigns, with their audiences and reach."""
     io = get_object_or_404(insertion_order_list_with_counts(organization=request.organization), pk=pk)
 
-    def mark_reach(campaigns):
-        for campaign in campaigns:
+    def mark_reach(table):
+        for campaign in table.records:
             campaign.reach_current = campaign_reach_is_current(campaign, reach_targets(campaign))
+        if any(c.takes_audiences and not c.reach_current for c in table.records):
+            table.poll_seconds = REACH_UPDATING_POLL_SECONDS  # "Updating…" becomes a figure in seconds
 
     return table_page(
         request,

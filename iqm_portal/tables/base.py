@@ -23,7 +23,6 @@ from iqm_portal.query import parse_id
 from .columns import SelectionColumn
 
 PAGE_SIZES = (25, 50, 100)
-DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
 
 # Every table by its key: the column chooser's view checks the key and the column names against it.
 registry: dict[str, type["PortalTable"]] = {}
@@ -63,6 +62,7 @@ class TableState:
     default_sort: str
     page: int
     page_size: int
+    default_page_size: int
 
     @classmethod
     def from_request(
@@ -85,7 +85,8 @@ class TableState:
             sort=sort,
             default_sort=table_class.default_sort,
             page=parse_id(params.get("page", "")) or 1,
-            page_size=page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE,
+            page_size=page_size if page_size in PAGE_SIZES else table_class.page_size,
+            default_page_size=table_class.page_size,
         )
 
     @property
@@ -101,7 +102,9 @@ class TableState:
             params.setlist(name, [] if value in (None, "") else [str(value)])
         for name in list(params):
             values = [value for value in params.getlist(name) if value != ""]
-            default = {"sort": self.default_sort, "page": "1", "page_size": str(DEFAULT_PAGE_SIZE)}.get(name)
+            default = {"sort": self.default_sort, "page": "1", "page_size": str(self.default_page_size)}.get(
+                name
+            )
             if not values or values == [default]:
                 del params[name]
             else:
@@ -122,6 +125,7 @@ class PortalTable(tables.Table):
     dom_id: str = ""
     noun: str = "rows"
     default_sort: str = "-created"
+    page_size: int = PAGE_SIZES[0]  # one of PAGE_SIZES
     optional_columns: tuple[str, ...] = ()
     hidden_by_default: tuple[str, ...] = ()
     # Seconds between two checks for changed rows while the page is visible; None: TABLE_POLL_SECONDS;
@@ -136,7 +140,7 @@ class PortalTable(tables.Table):
         order_by_field = "sort"
         page_field = "page"
         per_page_field = "page_size"
-        per_page = DEFAULT_PAGE_SIZE
+        per_page = PAGE_SIZES[0]
         empty_text = "Nothing here yet."
 
     def __init_subclass__(cls, **kwargs):
@@ -147,8 +151,20 @@ class PortalTable(tables.Table):
         if cls.key:
             registry[cls.key] = cls
 
-    def __init__(self, data, *, state: TableState, filterset=None, visible=None, caption: str = "", **kwargs):
+    def __init__(
+        self,
+        data,
+        *,
+        state: TableState,
+        filterset=None,
+        visible=None,
+        caption: str = "",
+        poll_seconds: int | None = None,
+        **kwargs,
+    ):
         self.state = state
+        if poll_seconds is not None:
+            self.poll_seconds = poll_seconds
         self.filterset = filterset
         self.caption = caption
         super().__init__(data, order_by=state.sort, **kwargs)
@@ -172,9 +188,12 @@ class PortalTable(tables.Table):
 
     def _order(self, value):
         # django-tables2 checks the sort against the columns and orders by their accessors; the portal
-        # then puts empty values last either way and breaks ties by ID, so that pages never overlap.
+        # then puts empty values last either way and breaks ties by ID, so that pages never overlap. A
+        # table that orders a column its own way (order_<column>, as django-tables2 has it) keeps its order.
         tables.Table.order_by.fset(self, value)
         if not self._order_by or not isinstance(self.data, TableQuerysetData):
+            return
+        if any(hasattr(self, f"order_{OrderBy(alias).bare}") for alias in self._order_by):
             return
         expressions = []
         for alias in self._order_by:
@@ -259,7 +278,7 @@ class PortalTable(tables.Table):
     def page_sizes(self) -> list[tuple[str, int, bool]]:
         """The page size choices: (value sent, rows, selected); the default one sends nothing."""
         return [
-            ("" if size == DEFAULT_PAGE_SIZE else str(size), size, size == self.state.page_size)
+            ("" if size == self.state.default_page_size else str(size), size, size == self.state.page_size)
             for size in PAGE_SIZES
         ]
 
@@ -281,8 +300,10 @@ class PortalTable(tables.Table):
 
     @property
     def clear_url(self) -> str:
-        names = self.filterset.form.fields if self.filterset is not None else ()
-        return self.state.url(page=None, **dict.fromkeys(names))
+        """The URL without the toolbar's filters; a hidden one (chosen elsewhere on the page) stays."""
+        fields = self.filterset.form.fields if self.filterset is not None else {}
+        shown = [name for name, field in fields.items() if not field.widget.is_hidden]
+        return self.state.url(page=None, **dict.fromkeys(shown))
 
     # --- Columns people choose -------------------------------------------------------------------
 
@@ -303,4 +324,6 @@ class PortalTable(tables.Table):
 
     @property
     def poll_every(self) -> int:
+        if not settings.TABLE_POLL_SECONDS:
+            return 0  # turned off for every table
         return settings.TABLE_POLL_SECONDS if self.poll_seconds is None else self.poll_seconds

@@ -57,8 +57,12 @@ class TableFilterSet(django_filters.FilterSet):
 
     @property
     def active(self) -> bool:
-        """Whether any filter narrows the rows (the empty table then says so, with a way to clear them)."""
+        """Whether a filter of the toolbar narrows the rows (the empty table then says so, with a way to clear
+        them). A hidden filter, chosen elsewhere on the page (a panel of types), does not count."""
         if not self.is_bound:
             return False
         self.form.is_valid()
-        return any(value not in (None, "", [], ()) for value in self.form.cleaned_data.values())
+        return any(
+            value not in (None, "", [], ()) and not self.form.fields[name].widget.is_hidden
+            for name, value in self.form.cleaned_data.items()
+        )

@@ -85,13 +85,14 @@ def table_page(
     prepare=None,
     **table_kwargs,
 ):
-    """A page showing one table: build it from the request, let ``prepare(records)`` add to the rows
-    shown (figures computed in Python), and answer with the page or the table alone."""
+    """A page showing one table: build it from the request, let ``prepare(table)`` add to the rows shown
+    (figures computed in Python, for ``table.records``; a shorter ``table.poll_seconds`` while some row is
+    still changing), and answer with the page or the table alone."""
     table = build_table(
         request, table_class=table_class, queryset=queryset, filterset_class=filterset_class, **table_kwargs
     )
     if prepare is not None:
-        prepare(table.records)
+        prepare(table)
     return table_response(request, table, template_name=template_name, context=context)
 
 

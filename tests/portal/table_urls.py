@@ -6,10 +6,11 @@ later. This page shows the engine's selection column and live refresh on inserti
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.urls import path
 
 from accounts.permissions import organization_required
-from campaigns.models import InsertionOrderStatus
+from campaigns.models import BudgetType, InsertionOrderStatus
 from campaigns.selectors import insertion_order_list_with_counts
 from iqm_portal.tables import DateColumn, PortalTable, SelectionColumn, TableFilterSet, TextColumn, table_page
 from iqm_portal.urls import urlpatterns as portal_urlpatterns
@@ -19,6 +20,8 @@ class PickFilter(TableFilterSet):
     status = django_filters.ChoiceFilter(
         choices=InsertionOrderStatus.choices, empty_label="All statuses", label="Status"
     )
+    # Chosen elsewhere on a page (as the Audiences app's panel of types): kept by searches, not cleared.
+    budget_type = django_filters.ChoiceFilter(choices=BudgetType.choices, widget=forms.HiddenInput)
 
 
 class PickTable(PortalTable):
@@ -26,6 +29,7 @@ class PickTable(PortalTable):
     dom_id = "pick-table"
     noun = "insertion orders"
     poll_seconds = 1
+    page_size = 50
     optional_columns = ("status",)
 
     pick = SelectionColumn(name="io")

@@ -5,14 +5,23 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from accounts.models import Role
-from campaigns.tables import InsertionOrderTable
+from campaigns.selectors import insertion_order_list_with_counts
+from campaigns.services import campaign_targeting_update
+from campaigns.tables import InsertionOrderFilter, InsertionOrderTable
 from iqm_portal.models import TablePreference
-from iqm_portal.tables import TableState, registry
+from iqm_portal.tables import TableState, build_table, registry
 from tests.conftest import SignInClient
-from tests.factories import PASSWORD, CampaignFactory, InsertionOrderFactory, MembershipFactory
+from tests.factories import (
+    PASSWORD,
+    AudienceFactory,
+    CampaignFactory,
+    InsertionOrderFactory,
+    MembershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +93,28 @@ def test_sorting_puts_empty_values_last_either_way_and_breaks_ties_by_id(client_
     assert descending == [tie_b.pk, tie_a.pk, small.pk, second_empty.pk, first_empty.pk]
 
 
+def test_a_table_may_order_a_column_its_own_way(org_a):
+    class NewestNamesFirst(InsertionOrderTable):
+        key = ""  # not registered
+
+        def order_name(self, queryset, is_descending):
+            return queryset.order_by("-pk"), True
+
+    for name in ("Alpha", "Bravo", "Charlie"):
+        InsertionOrderFactory(organization=org_a, name=name)
+    request = RequestFactory().get("/campaigns/", {"sort": "name"})
+    request.user = AnonymousUser()
+
+    built = build_table(
+        request,
+        table_class=NewestNamesFirst,
+        queryset=insertion_order_list_with_counts(organization=org_a),
+        filterset_class=InsertionOrderFilter,
+    )
+    assert [io.name for io in built.records] == ["Charlie", "Bravo", "Alpha"]
+    assert registry["campaigns.insertion_orders"] is InsertionOrderTable  # the subclass took no key
+
+
 def test_what_a_url_asks_wrongly_is_read_as_the_default(client_a, org_a):
     for n in range(30):
         InsertionOrderFactory(organization=org_a, name=f"IO {n:02d}")
@@ -144,6 +175,26 @@ def test_the_toolbar_shows_the_state_of_the_url(client_a, org_a):
     assert '<input type="hidden" name="sort" value="name" form="io-table-filters">' in content
 
 
+@pytest.mark.urls("tests.portal.table_urls")
+def test_a_table_has_its_own_page_size_and_hidden_filters_that_searches_keep(client_a, org_a):
+    InsertionOrderFactory(organization=org_a, name="Alpha", budget_type="impressions")
+    InsertionOrderFactory(organization=org_a, name="Bravo", budget_type="budget")
+
+    response = client_a.get("/test-pick/?budget_type=impressions&q=zulu")
+
+    pick = table(response)
+    assert (pick.state.page_size, pick.records, pick.filtered) == (50, [], True)
+    assert pick.clear_url == "/test-pick/?budget_type=impressions"  # the hidden filter stays
+    content = response.content.decode()
+    assert (
+        '<input type="hidden" name="budget_type" value="impressions" id="pick-table-budget_type">' in content
+    )
+    assert '<option value="" selected>50 per page</option>' in content
+    assert names(client_a.get("/test-pick/?budget_type=impressions")) == ["Alpha"]
+    assert table(client_a.get("/test-pick/?budget_type=impressions")).filtered is False
+    assert table(client_a.get("/test-pick/?page_size=50")).state.url() == "/test-pick/"
+
+
 def test_the_empty_table_tells_nothing_yet_from_nothing_matches(client_a, org_a):
     nothing = client_a.get("/campaigns/").content.decode()
     assert "No insertion orders yet." in nothing and "Clear filters" not in nothing
@@ -165,7 +216,9 @@ def test_the_empty_table_tells_nothing_yet_from_nothing_matches(client_a, org_a)
 def test_htmx_gets_the_table_alone_and_a_history_restore_the_whole_page(client_a, org_a):
     InsertionOrderFactory(organization=org_a, name="Alpha")
 
-    alone = client_a.get("/campaigns/?q=al", HTTP_HX_TARGET="io-table", **HTMX).content.decode()
+    page = client_a.get("/campaigns/?q=al")
+    alone_response = client_a.get("/campaigns/?q=al", HTTP_HX_TARGET="io-table", **HTMX)
+    alone = alone_response.content.decode()
     restore = client_a.get(
         "/campaigns/?q=al", HTTP_HX_TARGET="io-table", HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX
     ).content.decode()
@@ -174,6 +227,8 @@ def test_htmx_gets_the_table_alone_and_a_history_restore_the_whole_page(client_a
     assert alone.lstrip().startswith('<div id="io-table"') and "<html" not in alone
     assert "<html" in restore and 'value="al"' in restore and 'id="io-table"' in restore
     assert "<html" in other_target
+    # Neither the browser nor a proxy keeps a copy: Back asks the server again.
+    assert "no-store" in page["Cache-Control"] and "no-store" in alone_response["Cache-Control"]
 
 
 def test_a_live_check_is_answered_204_until_the_rows_change(client_a, org_a):
@@ -211,9 +266,23 @@ def test_a_live_check_runs_as_few_queries_as_the_page(client_a, org_a, django_as
 
 
 def test_tables_poll_as_the_setting_says(client_a, org_a, settings):
+    settings.TABLE_POLL_SECONDS = 7
+    assert 'data-table-live data-poll-seconds="7"' in client_a.get("/campaigns/").content.decode()
     settings.TABLE_POLL_SECONDS = 0
     content = client_a.get("/campaigns/").content.decode()
     assert "data-table-live" not in content and 'data-table-url="/campaigns/"' in content
+
+
+def test_an_ios_table_checks_often_while_a_reach_is_being_counted(client_a, org_a):
+    io = InsertionOrderFactory(organization=org_a)
+    campaign = CampaignFactory(insertion_order=io)
+    url = f"/campaigns/insertion-orders/{io.pk}/"
+    assert 'data-poll-seconds="10"' in client_a.get(url).content.decode()
+
+    audience = AudienceFactory(organization=org_a)
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    content = client_a.get(url).content.decode()
+    assert "Updating…" in content and 'data-poll-seconds="3"' in content
 
 
 # --- The column chooser -------------------------------------------------------------------------------------
