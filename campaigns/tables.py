@@ -124,6 +124,7 @@ class CampaignTable(PortalTable):
     type = tables.Column(verbose_name="Type", accessor="campaign_type")
     status = tables.Column(verbose_name="Status")
     start = tables.Column(verbose_name="Dates", accessor="start_date")
+    end = tables.Column(accessor="end_date", visible=False)  # shown in Dates; ?sort=end still sorts by it
     budget = NumberColumn(verbose_name="Budget (daily · total)", accessor="total_budget", empty_values=())
     allowlisted = NumberColumn(
         verbose_name=mark_safe('<abbr title="Audiences on the Allowlist">Allowlisted</abbr>'),

@@ -93,6 +93,17 @@ def test_sorting_puts_empty_values_last_either_way_and_breaks_ties_by_id(client_
     assert descending == [tie_b.pk, tie_a.pk, small.pk, second_empty.pk, first_empty.pk]
 
 
+def test_a_column_not_shown_may_still_sort_the_rows(client_a, org_a):
+    io = InsertionOrderFactory(organization=org_a)
+    soon = CampaignFactory(insertion_order=io, name="Ends soon", end_date=io.start_date)
+    later = CampaignFactory(insertion_order=io, name="Ends later")
+
+    response = client_a.get(f"/campaigns/insertion-orders/{io.pk}/?sort=-end")
+
+    assert [c.pk for c in table(response).records] == [later.pk, soon.pk]
+    assert "end" not in headers(response)  # the Dates column shows it
+
+
 def test_a_table_may_order_a_column_its_own_way(org_a):
     class NewestNamesFirst(InsertionOrderTable):
         key = ""  # not registered
