@@ -6,7 +6,6 @@ other filters (the table's FilterSet), ``sort``, ``page`` and ``page_size``. Eve
 defaults are left out, so a URL names only what differs.
 """
 
-import inspect
 from dataclasses import dataclass
 
 import django_tables2 as tables
@@ -16,40 +15,17 @@ from django.db.models import F
 from django.http import QueryDict
 from django_tables2.data import TableQuerysetData
 from django_tables2.tables import TableOptions
-from django_tables2.utils import OrderBy, signature
+from django_tables2.utils import OrderBy
 
 from iqm_portal.query import parse_id
 
+from .cells import cell_reader, render_once_inspected
 from .columns import SelectionColumn
 
 PAGE_SIZES = (25, 50, 100)
 
 # Every table by its key: the column chooser's view checks the key and the column names against it.
 registry: dict[str, type["PortalTable"]] = {}
-
-
-# What django-tables2 reads of a render function that takes whatever it is given.
-_TAKES_ANYTHING = inspect.Signature([inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)])
-
-
-def _render_once_inspected(render):
-    """``render``, inspected once rather than for every cell.
-
-    django-tables2 passes a cell's render function only the arguments it names (value, record, …), which
-    it reads with inspect.signature at every cell: most of the time of a table of a hundred rows. The
-    wrapper names none, so is given them all, and passes on what ``render`` takes, as django-tables2 would.
-    """
-    names, catch_all = signature(render)
-    if catch_all:
-        return render
-
-    def call(**given):
-        if any(name not in given for name in names):
-            return None
-        return render(**{name: given[name] for name in names})
-
-    call.__signature__ = _TAKES_ANYTHING
-    return call
 
 
 @dataclass(frozen=True)
@@ -169,7 +145,7 @@ class PortalTable(tables.Table):
         self.caption = caption
         super().__init__(data, order_by=state.sort, **kwargs)
         for column in self.columns.iterall():
-            column.render = _render_once_inspected(column.render)
+            column.render = render_once_inspected(column.render)
         shown = self.default_visible() if visible is None else set(visible)
         for name in self.optional_columns:
             if name not in shown:
@@ -238,28 +214,9 @@ class PortalTable(tables.Table):
 
     @property
     def body(self) -> list[tuple]:
-        """The rows shown, as (row, [(the cell's attributes, its content), …]) for the template.
-
-        A column's cell attributes are worked out once, not for every cell (django-tables2's
-        ``column.attrs`` merges them anew each time), unless they depend on the row (callables).
-        """
-        columns = []
-        for column in self.columns:
-            own = column.column.attrs
-            per_row = any(callable(value) for value in own.get("td", own.get("cell", {})).values())
-            columns.append((column, None if per_row else column.attrs["td"].as_html()))
-        body = []
-        for row in self.paginated_rows:
-            cells = []
-            for column, attributes in columns:
-                content = row.get_cell(column.name)
-                if attributes is None:
-                    column.current_record, column.current_value = row.record, content
-                    cells.append((column.attrs["td"].as_html(), content))
-                else:
-                    cells.append((attributes, content))
-            body.append((row, cells))
-        return body
+        """The rows shown, as (row, [(the cell's attributes, its content), …]) for the template."""
+        readers = [cell_reader(self, column) for column in self.columns]
+        return [(row, [read(row) for read in readers]) for row in self.paginated_rows]
 
     @property
     def records(self) -> list:

@@ -150,6 +150,25 @@ def test_page_size_and_pages(client_a, org_a):
     assert "1–50 of 60" in content and "Page 1 of 2" in content
 
 
+def test_cells_are_what_django_tables2_itself_renders(client_a, org_a):
+    io = InsertionOrderFactory(organization=org_a, budget_type="impressions", status="expired", name="A & B")
+    CampaignFactory(insertion_order=io, campaign_type="pg", total_budget=None)
+    targeted = CampaignFactory(insertion_order=io, daily_budget=Decimal("5"), total_budget=Decimal("50"))
+    campaign_targeting_update(
+        organization=org_a, campaign_ids=[targeted.pk], allowlist=[AudienceFactory(organization=org_a).pk]
+    )
+    client_a.post("/tables/campaigns.insertion_orders/columns/", {"columns": ["created", "status"]}, **HTMX)
+
+    for url in ["/campaigns/", f"/campaigns/insertion-orders/{io.pk}/"]:
+        shown = table(client_a.get(url))
+        ours = [[(attributes, str(content)) for attributes, content in cells] for _, cells in shown.body]
+        theirs = [
+            [(column.attrs["td"].as_html(), str(content)) for column, content in row.items()]
+            for row in shown.paginated_rows
+        ]
+        assert ours == theirs and len(ours) == (1 if url == "/campaigns/" else 2)
+
+
 # --- Filters -----------------------------------------------------------------------------------------------
 
 
