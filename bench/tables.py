@@ -136,7 +136,9 @@ def table_pages(big_io=None) -> dict:
         big_client = Client()
         big_client.force_login(big_user)
         measure(
-            "an IO's page, 1 000 campaigns", f"/campaigns/insertion-orders/{io_id}/?sort=name", big_client
+            "an IO's page, 1 000 campaigns of 20 audiences",
+            f"/campaigns/insertion-orders/{io_id}/?sort=name",
+            big_client,
         )
     small, big = figures["IO list, 100 IOs"], figures["IO list, 1 000 IOs"]
     # The IO list's queries are the same at either size (the IO page's own figure says its queries).
