@@ -2,27 +2,18 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from campaigns.api.serializers import TargetingResultOutput, result_document
-from campaigns.services import campaign_targeting_update
-from iqm_portal.api import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
 from iqm_portal.query import parse_id
 
+from .extensions import audience_feeds, audience_load_progress, audience_uses
 from .models import Audience, AudienceStatus, AudienceType
-from .selectors import (
-    AudienceQuery,
-    audience_active_loads,
-    audience_campaigns,
-    audience_history,
-    audience_list_with_usage,
-    audience_table,
-)
+from .selectors import AudienceQuery, audience_list, audience_table
 from .serializers import (
-    AddToCampaignsSerializer,
     AudienceDetailSerializer,
     AudienceDuplicateSerializer,
     AudienceListSerializer,
@@ -58,7 +49,7 @@ class AudienceViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return audience_list_with_usage(organization=self.request.organization)
+        return audience_list(organization=self.request.organization)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "loads": getattr(self, "loads", {})}
@@ -70,7 +61,7 @@ class AudienceViewSet(
             query=AudienceQuery.from_params(request.query_params, search="search", sort="ordering"),
         )
         page = self.paginate_queryset(audiences)
-        self.loads = audience_active_loads(audience_ids=[a.pk for a in page])
+        self.loads = audience_load_progress(audience_ids=[a.pk for a in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses=AudienceDetailSerializer)
@@ -108,25 +99,6 @@ class AudienceViewSet(
         copy = audience_duplicate(audience=self._audience(pk), name=serializer.validated_data.get("name"))
         return Response(self._detail(self._audience(copy.pk)), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=AddToCampaignsSerializer,
-        responses=inline_serializer("AddToCampaignsOutput", {"results": TargetingResultOutput(many=True)}),
-    )
-    @action(detail=False, methods=["post"], url_path="add-to-campaigns")
-    def add_to_campaigns(self, request):
-        """Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its campaigns)."""
-        serializer = AddToCampaignsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        results = campaign_targeting_update(
-            organization=request.organization,
-            campaign_ids=data["campaign_ids"],
-            insertion_order_ids=data["insertion_order_ids"],
-            allowlist=data["audience_ids"] if data["list"] == "allowlist" else [],
-            blocklist=data["audience_ids"] if data["list"] == "blocklist" else [],
-        )
-        return Response({"results": [result_document(r) for r in results]})
-
     def _audience(self, pk):
         audience_id = parse_id(pk)  # "abc", "１２" or a number past any ID: none of ours
         if audience_id is None:
@@ -138,8 +110,8 @@ class AudienceViewSet(
     def _detail(self, audience) -> dict:
         context = {
             **self.get_serializer_context(),
-            "loads": audience_active_loads(audience_ids=[audience.pk]),
-            "history": audience_history(audience=audience)[:50],
-            "usages": audience_campaigns(audience=audience),
+            "loads": audience_load_progress(audience_ids=[audience.pk]),
+            "feeds": audience_feeds(audience=audience),
+            "uses": audience_uses(audience_ids=[audience.pk])[audience.pk],
         }
         return AudienceDetailSerializer(audience, context=context).data

@@ -3,10 +3,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from campaigns.services.reach import campaign_reach_refresh_on_commit
 from iqm_portal.exceptions import ApplicationError
 
+from .extensions import audience_uses
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
+from .signals import audience_versions_switched_on_commit
 from .voter_store import VersionWriter, analyze_version, discard_version_rows
 
 
@@ -29,18 +30,15 @@ def audience_update(*, audience: Audience, name: str | None = None, notes: str |
 
 
 def _usage_message(audience: Audience) -> str | None:
-    names = list(
-        audience.campaign_targets.select_related("campaign")
-        .order_by("campaign__name")
-        .values_list("campaign__name", flat=True)[:4]
-    )
-    if not names:
+    """Why the audience cannot be deleted: what holds it, by name (the first three), or None."""
+    uses = audience_uses(audience_ids=[audience.pk])[audience.pk]
+    if not uses:
         return None
-    total = audience.campaign_targets.count()
+    names = sorted(use.name for use in uses)
     shown = ", ".join(f"“{n}”" for n in names[:3])
-    more = f" and {total - 3} more" if total > 3 else ""
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return (
-        f"“{audience.name}” is used by {total} campaign{'s' if total != 1 else ''} ({shown}{more}); "
+        f"“{audience.name}” is used by {len(names)} campaign{'s' if len(names) != 1 else ''} ({shown}{more}); "
         "remove it from their Allowlists and Blocklists first."
     )
 
@@ -215,7 +213,7 @@ def audience_version_activate(
         for name, value in origin.items():
             setattr(audience, name, value)
         audience.save()
-        campaign_reach_refresh_on_commit(audience_ids=[audience.pk])
+        audience_versions_switched_on_commit(audience_ids=[audience.pk])
     analyze_version(version.pk)
     return audience
 

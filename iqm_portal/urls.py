@@ -10,8 +10,9 @@ from . import views
 from .api_docs import ApiDocsView, ApiRedocView
 
 api_v1 = [
-    path("", include("audiences.api_urls")),
+    # The Campaigns API first: its audiences/add-to-campaigns/ would otherwise read as an audience's ID.
     path("", include("campaigns.api_urls")),
+    path("", include("audiences.api_urls")),
     path("", include("l2_ingest.api_urls")),
     path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -36,6 +37,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", include("accounts.urls")),
+    path("audiences/", include("campaigns.audience_urls")),
     path("audiences/", include("audiences.urls")),
     path("audiences/", include("l2_ingest.page_urls")),
     path("campaigns/", include("campaigns.urls")),

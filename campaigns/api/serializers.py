@@ -320,15 +320,15 @@ class BulkTargetingInput(serializers.Serializer):
         help_text="Audiences to take off either list (applied first).",
     )
 
-    def validate_insertion_order_ids(self, ids: list[int]) -> list[int]:
-        known = set(
-            insertion_order_list(organization=self.context["organization"])
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        unknown = [i for i in ids if i not in known]
-        if unknown:
-            raise serializers.ValidationError(
-                [f"No insertion order with ID {i} in this organization." for i in dict.fromkeys(unknown)]
-            )
-        return ids
+
+# The Audiences app's Add To Campaign: the change BulkTargetingInput makes, for one list, with its bounds.
+class AddToCampaignsSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
+    campaign_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
+    insertion_order_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=100)
+    list = serializers.ChoiceField(choices=TargetingList.choices)
+
+    def validate(self, data):
+        if not data["campaign_ids"] and not data["insertion_order_ids"]:
+            raise serializers.ValidationError({"campaign_ids": ["Give campaign_ids or insertion_order_ids."]})
+        return data

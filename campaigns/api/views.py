@@ -10,10 +10,19 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iqm_portal.api import ORGANIZATION_PARAMETER, IdFilter, OrganizationScopedMixin
+from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from iqm_portal.api import IdFilter
 from iqm_portal.query import parse_id, search_text
 
-from ..models import BudgetType, Campaign, CampaignStatus, CampaignType, InsertionOrder, InsertionOrderStatus
+from ..models import (
+    BudgetType,
+    Campaign,
+    CampaignStatus,
+    CampaignType,
+    InsertionOrder,
+    InsertionOrderStatus,
+    TargetingList,
+)
 from ..selectors import (
     campaign_list,
     campaign_list_with_targeting,
@@ -30,6 +39,7 @@ from ..services import (
     insertion_order_update,
 )
 from .serializers import (
+    AddToCampaignsSerializer,
     BulkTargetingInput,
     CampaignCreateInput,
     CampaignOutput,
@@ -342,6 +352,33 @@ class CampaignTargetingBulkApi(OrganizationScopedMixin, APIView):
         "reported as campaign_not_found.",
     )
     def post(self, request):
-        data = _validated(BulkTargetingInput, request.data, context={"organization": request.organization})
-        results = campaign_targeting_update(organization=request.organization, **data)
-        return Response({"results": [result_document(r) for r in results]})
+        data = _validated(BulkTargetingInput, request.data)
+        return bulk_targeting_response(request, **data)
+
+
+def bulk_targeting_response(request, **change) -> Response:
+    """The one answer of both bulk-targeting endpoints: each campaign's result, in the same document."""
+    results = campaign_targeting_update(organization=request.organization, **change)
+    return Response({"results": [result_document(r) for r in results]})
+
+
+class AudienceAddToCampaignsApi(OrganizationScopedMixin, APIView):
+    @extend_schema(
+        tags=["audiences"],
+        parameters=[ORGANIZATION],
+        operation_id="v1_audiences_add_to_campaigns_create",
+        request=AddToCampaignsSerializer,
+        responses=inline_serializer("AddToCampaignsOutput", {"results": TargetingResultOutput(many=True)}),
+        description="Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its "
+        "campaigns). The same change, rules and answer as POST /api/v1/campaigns/targeting/.",
+    )
+    def post(self, request):
+        data = _validated(AddToCampaignsSerializer, request.data)
+        on_allowlist = data["list"] == TargetingList.ALLOWLIST
+        return bulk_targeting_response(
+            request,
+            campaign_ids=data["campaign_ids"],
+            insertion_order_ids=data["insertion_order_ids"],
+            allowlist=data["audience_ids"] if on_allowlist else [],
+            blocklist=[] if on_allowlist else data["audience_ids"],
+        )

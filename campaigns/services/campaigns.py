@@ -16,6 +16,7 @@ from campaigns.selectors import campaign_list
 from iqm_portal.exceptions import ApplicationError
 
 from .targeting import CampaignTargetingResult, campaign_targeting_update
+from .usage import audience_ids_on_campaigns, audience_usage_recount
 
 
 def _check_dates(start: dt.date, end: dt.date) -> None:
@@ -94,7 +95,9 @@ def insertion_order_delete(*, insertion_order: InsertionOrder) -> int:
     """Delete the IO and its campaigns; returns how many campaigns went with it."""
     with transaction.atomic():
         campaigns = insertion_order.campaigns.count()
+        held = audience_ids_on_campaigns(campaigns=insertion_order.campaigns.all())
         insertion_order.delete()
+        audience_usage_recount(audience_ids=held)
     return campaigns
 
 
@@ -147,6 +150,12 @@ def campaign_create(
     """
     if insertion_order.organization_id != organization.pk:
         raise ApplicationError("No such insertion order in this organization.", code="not_found", status=404)
+    if allowlist and campaign_type == CampaignType.PG:
+        raise ApplicationError(
+            "PG campaigns take no audience targeting; choose Advanced to target these audiences.",
+            code="pg_campaign",
+            field="campaign_type",
+        )
     if insertion_order.status != InsertionOrderStatus.ACTIVE:
         raise ApplicationError(
             "Campaigns can only be added to an active insertion order.", field="insertion_order"
@@ -207,5 +216,8 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     return campaign
 
 
+@transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
+    held = audience_ids_on_campaigns(campaigns=Campaign.objects.filter(pk=campaign.pk))
     campaign.delete()
+    audience_usage_recount(audience_ids=held)

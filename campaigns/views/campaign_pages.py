@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import organization_required
 from audiences.models import AudienceType
 from audiences.selectors import audience_list, audience_type_counts
+from iqm_portal.dialogs import dialog_done, render_dialog
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.query import parse_id, parse_ids, search_text
 
@@ -25,7 +26,6 @@ from ..services import (
     campaign_targeting_set,
     campaign_update,
 )
-from .dialogs import dialog_done, render_dialog
 
 PICKER_LIMIT = 100
 

@@ -47,6 +47,35 @@
     updateSelection();
   });
 
+  // A pop-up's form answered with the pop-up again (errors, or a result): focus its first error, else its
+  // first field, as when it opened.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.matches || !target.matches("dialog.modal")) return;
+    const first = target.querySelector('[aria-invalid="true"], [autofocus], .modal-body input:not([type=hidden]), .modal-body select, button');
+    if (first) first.focus();
+  });
+
+  // Every button that sends a request, and every form's submit button, is disabled while the request runs,
+  // so a double click cannot act twice (two duplicates, two campaigns).
+  const busy = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    const buttons = elt.matches("button") ? [elt]
+      : elt.matches("form") ? Array.from(elt.querySelectorAll("button[type=submit], button:not([type])")) : [];
+    const disabled = buttons.filter(function (button) { return !button.disabled; });
+    disabled.forEach(function (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); });
+    busy.set(elt, disabled);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    (busy.get(event.detail.elt) || []).forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+    busy.delete(event.detail.elt);
+    updateSelection();
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     const status = event.detail.xhr.status;
     const text = status === 403 ? "You are not allowed to do that."
@@ -150,6 +179,14 @@
     });
     openDialogs(document);
     updateSelection();
+    // A pop-up shown on a page of its own: closing it goes back where the user came from.
+    document.querySelectorAll("[data-page-dialog] dialog").forEach(function (dialog) {
+      const back = dialog.closest("[data-page-dialog]").dataset.back;
+      dialog.addEventListener("close", function () {
+        if (document.referrer && new URL(document.referrer).origin === location.origin) history.back();
+        else location.href = back;
+      });
+    });
     document.querySelectorAll("[data-org-switch] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });

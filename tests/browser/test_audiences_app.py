@@ -86,7 +86,8 @@ def test_details_show_the_make_up_and_focus_moves_in_and_back(signed_in, load_au
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("heading", name="Franklin Dems")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Audience Details")).to_be_visible()
+    expect(dialog).to_contain_text("Franklin Dems")
     for chart in ["Party", "Gender", "Age", "State", "Top counties", "Congressional district"]:
         expect(dialog.get_by_role("heading", name=chart, exact=True)).to_be_visible()
     expect(dialog).to_contain_text(f"{audience.voter_count:,}")
@@ -141,22 +142,20 @@ def test_duplicate_makes_a_copy_on_the_same_voters(signed_in, load_audience):
     assert copy.current_version_id == original.current_version_id and copy.voter_count == 120
 
 
-def test_delete_is_refused_while_a_campaign_uses_it_then_allowed(signed_in, org_a, screenshot):
+def test_delete_is_offered_only_once_no_campaign_uses_it(signed_in, org_a, screenshot):
     page = signed_in
     audience = AudienceFactory(organization=org_a, name="Already voted")
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV Mobile")
     campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk])
     page.goto("/audiences/")
 
-    open_details(page, "Already voted").get_by_role("button", name="Delete").click()
-    confirm = page.get_by_role("dialog", name=re.compile("Delete"))
-    expect(confirm).to_contain_text("GOTV Mobile")
-    confirm.get_by_role("button", name="Delete").click()
-    expect(confirm.get_by_role("alert")).to_contain_text(
-        "remove it from their Allowlists and Blocklists first"
-    )
-    screenshot(page, "delete-refused-pop-up", confirm)
-    confirm.get_by_role("button", name="Cancel").click()
+    details = open_details(page, "Already voted")
+    expect(details.get_by_role("link", name="GOTV Mobile")).to_be_visible()
+    expect(details.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(details).to_contain_text("take it off their Allowlists and Blocklists to delete it")
+    screenshot(page, "delete-not-offered-while-in-use", details)
+    page.keyboard.press("Escape")
+    expect(details).to_be_hidden()
     assert Audience.objects.filter(pk=audience.pk).exists()
 
     campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
