@@ -12,19 +12,27 @@ from iqm_portal.query import parse_id
 
 from .extensions import audience_feeds, audience_load_progress, audience_uses
 from .models import Audience, AudienceStatus, AudienceType
-from .selectors import AudienceQuery, audience_list, audience_table
+from .selectors import SIZES, AudienceQuery, audience_list, audience_table
 from .serializers import (
+    AudienceBulkDeleteOutput,
+    AudienceBulkDeleteSerializer,
     AudienceDetailSerializer,
     AudienceDuplicateSerializer,
     AudienceListSerializer,
     AudienceUpdateSerializer,
 )
-from .services import audience_delete, audience_duplicate, audience_update
+from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 
 ORGANIZATION = ORGANIZATION_PARAMETER
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Search by name (any part) or exact ID."),
     OpenApiParameter("status", str, enum=AudienceStatus.values),
+    OpenApiParameter(
+        "size",
+        str,
+        enum=list(SIZES),
+        description="Voters: under 10 000, 10 000 to 100 000, 100 000 to 1 000 000, 1 000 000 and over.",
+    ),
     OpenApiParameter("type", str, enum=[*AudienceType.values, "all"], description="Default: segmented."),
     OpenApiParameter(
         "ordering",
@@ -98,6 +106,34 @@ class AudienceViewSet(
         serializer.is_valid(raise_exception=True)
         copy = audience_duplicate(audience=self._audience(pk), name=serializer.validated_data.get("name"))
         return Response(self._detail(self._audience(copy.pk)), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AudienceBulkDeleteSerializer,
+        responses=AudienceBulkDeleteOutput,
+        description="Delete each audience no campaign uses; the others are listed with the campaigns that "
+        "hold them. IDs of another organization are ignored.",
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-delete")
+    def bulk_delete(self, request):
+        serializer = AudienceBulkDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = audience_delete_many(
+            organization=request.organization, audience_ids=serializer.validated_data["audience_ids"]
+        )
+        return Response(
+            {
+                "deleted": [{"id": pk, "name": name} for pk, name in result.deleted],
+                "refused": [
+                    {
+                        "id": audience.pk,
+                        "name": audience.name,
+                        "reason": "In use: take it off these campaigns' lists first.",
+                        "campaigns": [{"id": u.id, "name": u.name, "list": u.list} for u in uses],
+                    }
+                    for audience, uses in result.refused
+                ],
+            }
+        )
 
     def _audience(self, pk):
         audience_id = parse_id(pk)  # "abc", "１２" or a number past any ID: none of ours

@@ -38,6 +38,14 @@ SORTS = {
 }
 DEFAULT_SORT = "-created"
 
+# The reach-range filter (IQM's): URL value -> (label, voters from, voters below).
+SIZES = {
+    "lt10k": ("Under 10 K", None, 10_000),
+    "10k-100k": ("10 K – 100 K", 10_000, 100_000),
+    "100k-1m": ("100 K – 1 M", 100_000, 1_000_000),
+    "1m+": ("1 M and over", 1_000_000, None),
+}
+
 
 @dataclass(frozen=True)
 class AudienceQuery:
@@ -46,6 +54,7 @@ class AudienceQuery:
     audience_type: str = AudienceType.SEGMENTED  # "" means all types
     search: str = ""
     status: str = ""
+    size: str = ""
     sort: str = DEFAULT_SORT
 
     @classmethod
@@ -55,11 +64,13 @@ class AudienceQuery:
         if audience_type not in AudienceType.values and audience_type != "all":
             audience_type = AudienceType.SEGMENTED
         status = params.get("status", "")
+        size = params.get("size", "")
         sort_value = params.get(sort, DEFAULT_SORT)
         return cls(
             audience_type="" if audience_type == "all" else audience_type,
             search=search_text(params.get(search)),
             status=status if status in AudienceStatus.values else "",
+            size=size if size in SIZES else "",
             sort=sort_value if sort_value.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 
@@ -97,5 +108,12 @@ def audience_table(*, organization: Organization, query: AudienceQuery) -> Query
         audiences = audiences.filter(audience_type=query.audience_type)
     if query.status:
         audiences = audiences.filter(status=query.status)
+    if query.size:
+        _, low, high = SIZES[query.size]
+        audiences = audiences.filter(voter_count__isnull=False)
+        if low is not None:
+            audiences = audiences.filter(voter_count__gte=low)
+        if high is not None:
+            audiences = audiences.filter(voter_count__lt=high)
     audiences = audience_search(audiences, query.search)
     return audience_order(audiences, query.sort)

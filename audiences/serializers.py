@@ -1,6 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iqm_portal.api import IdField
+
 from .models import Audience, AudienceVersion
 
 
@@ -135,3 +137,24 @@ class AudienceUpdateSerializer(serializers.Serializer):
 
 class AudienceDuplicateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False)
+
+
+class AudienceBulkDeleteSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
+
+
+class DeletedAudienceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RefusedAudienceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    campaigns = CampaignUseOutput(many=True, help_text="What holds the audience: take it off these first.")
+
+
+class AudienceBulkDeleteOutput(serializers.Serializer):
+    deleted = DeletedAudienceOutput(many=True)
+    refused = RefusedAudienceOutput(many=True)

@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -5,7 +7,7 @@ from django.utils import timezone
 
 from iqm_portal.exceptions import ApplicationError
 
-from .extensions import audience_uses
+from .extensions import AudienceUse, audience_uses
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
 from .signals import audience_versions_switched_on_commit
 from .voter_store import VersionWriter, analyze_version, discard_version_rows
@@ -77,6 +79,38 @@ def audience_delete(*, audience: Audience) -> None:
     gone = sorted(version_ids - set(kept))
     # Dropping a version's voters must not run inside the transaction (it waits for readers to finish).
     transaction.on_commit(lambda: [discard_version_rows(version_id) for version_id in gone])
+
+
+@dataclass
+class AudienceDeleteResult:
+    """What a bulk delete did: the audiences deleted, and those refused with what holds each."""
+
+    deleted: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[Audience, list[AudienceUse]]] = field(default_factory=list)
+
+
+def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
+    """Delete each of these audiences that nothing uses; list the others with the campaigns that hold them.
+
+    One transaction per audience, so one refusal (or a campaign taking an audience up meanwhile) never
+    undoes the others. IDs of another organization are ignored, as if they did not exist.
+    """
+    result = AudienceDeleteResult()
+    audiences = list(
+        Audience.objects.filter(organization=organization, pk__in=list(audience_ids)).order_by("name")
+    )
+    uses = audience_uses(audience_ids=[a.pk for a in audiences])
+    for audience in audiences:
+        if uses.get(audience.pk):
+            result.refused.append((audience, uses[audience.pk]))
+            continue
+        try:
+            audience_delete(audience=audience)
+        except ApplicationError:
+            result.refused.append((audience, audience_uses(audience_ids=[audience.pk])[audience.pk]))
+        else:
+            result.deleted.append((audience.pk, audience.name))
+    return result
 
 
 def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audience:

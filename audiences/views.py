@@ -1,5 +1,7 @@
 """The Audiences app: the table, its pop-ups (details, edit, delete, add to campaign, create campaign)."""
 
+import json
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import organization_required
 from iqm_portal.dialogs import dialog_closed, render_dialog
 from iqm_portal.exceptions import ApplicationError
-from iqm_portal.query import parse_id
+from iqm_portal.query import parse_id, parse_ids
 
 from .extensions import (
     audience_feeds,
@@ -17,10 +19,10 @@ from .extensions import (
     audience_selection_actions,
     audience_uses,
 )
-from .forms import AudienceEditForm
+from .forms import AudienceEditForm, AudienceRenameForm
 from .models import AudienceStatus, AudienceType
-from .selectors import AudienceQuery, audience_list, audience_table, audience_type_counts
-from .services import audience_delete, audience_duplicate, audience_update
+from .selectors import SIZES, AudienceQuery, audience_list, audience_table, audience_type_counts
+from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 
 PAGE_SIZES = (25, 50, 100)
 CHART_TITLES = [
@@ -65,8 +67,8 @@ def _columns(request, query: AudienceQuery) -> list[dict]:
         ("cpm", "Data CPM", True),
         ("created", "Created", False),
         ("refreshed", "Last refreshed", False),
-        ("allowlisted", "Allowlisted", True),
-        ("blocklisted", "Blocklisted", True),
+        ("allowlisted", "Allow\u00adlisted", True),
+        ("blocklisted", "Block\u00adlisted", True),
     ]:
         column = {"label": label, "numeric": numeric, "key": key}
         if key:
@@ -102,7 +104,9 @@ def _table_context(request) -> dict:
         "next_url": _query_url(request, page=page.next_page_number()) if page.has_next() else None,
         "table_url": request.get_full_path(),
         "statuses": AudienceStatus.choices,
+        "sizes": [(value, label) for value, (label, _, _) in SIZES.items()],
         "can_edit": request.membership.can_edit,
+        "row_actions": audience_selection_actions(request=request),
     }
 
 
@@ -122,7 +126,7 @@ def _home_context(request) -> dict:
     context["total"] = sum(counts.values())
     context["all_url"] = _query_url(request, type="all", q="", status="")
     context["title"] = f"{AudienceType(selected).label} Audience" if selected else "All Audiences"
-    context["selection_actions"] = audience_selection_actions(request=request)
+    context["selection_actions"] = context["row_actions"]
     return context
 
 
@@ -148,6 +152,8 @@ def row(request, audience_id: int):
         {
             "audience": audience,
             "checked": request.GET.get("audience") == str(audience.pk),
+            "can_edit": request.membership.can_edit,
+            "row_actions": audience_selection_actions(request=request),
         },
     )
 
@@ -261,3 +267,53 @@ def delete(request, audience_id: int):
         {"audience": audience, "uses": uses, "refusal": refusal},
         back=_home_url(),
     )
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def rename(request, audience_id: int):
+    """Inline rename in the table: the name cell becomes a one-field form; Save keeps it, Esc goes back."""
+    audience = _audience(request, audience_id)
+    form = AudienceRenameForm(request.POST or None, initial={"name": audience.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audience_update(audience=audience, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            form.add_error("name", error.message)
+        else:
+            response = render(request, "audiences/_name_cell.html", {"audience": audience, "can_edit": True})
+            response["HX-Trigger"] = json.dumps({"showMessage": {"text": f"Renamed “{audience.name}”."}})
+            return response
+    return render(request, "audiences/_name_form.html", {"audience": audience, "form": form})
+
+
+@organization_required
+@require_GET
+def name_cell(request, audience_id: int):
+    """The name cell as shown (a rename cancelled)."""
+    audience = _audience(request, audience_id)
+    return render(
+        request, "audiences/_name_cell.html", {"audience": audience, "can_edit": request.membership.can_edit}
+    )
+
+
+@organization_required(edit=True)
+@require_http_methods(["GET", "POST"])
+def bulk_delete(request):
+    """Delete the ticked audiences: those no campaign uses go; the others are listed with their campaigns."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = parse_ids(data.getlist("audience"))
+    if request.method == "POST":
+        result = audience_delete_many(organization=request.organization, audience_ids=ids)
+        response = render_dialog(
+            request, "audiences/_bulk_delete_result.html", {"result": result}, back=_home_url()
+        )
+        response["HX-Trigger"] = json.dumps({"audiencesChanged": True})
+        return response
+    audiences = list(audience_list(organization=request.organization).filter(pk__in=ids).order_by("name"))
+    uses = audience_uses(audience_ids=[a.pk for a in audiences])
+    context = {
+        "deletable": [a for a in audiences if not uses.get(a.pk)],
+        "in_use": [(a, uses[a.pk]) for a in audiences if uses.get(a.pk)],
+    }
+    return render_dialog(request, "audiences/_bulk_delete.html", context, back=_home_url())

@@ -105,7 +105,9 @@ def campaign_edit(request, pk: int):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 _report(request, campaign, result)
-                return redirect("campaigns:campaign", pk=campaign.pk)
+                # Back on the page, the Audience section stays open on what was saved.
+                url = reverse("campaigns:campaign", args=[campaign.pk])
+                return redirect(f"{url}?saved=audiences#audience-section" if with_audiences else url)
         chosen = {
             a.pk: a
             for a in audience_list(organization=request.organization).filter(pk__in=allow_ids + block_ids)

@@ -35,6 +35,8 @@
       if (!message) return;
       message.textContent = text;
       message.classList.toggle("is-refusal", Boolean(refusal));
+      // Above the sticky Save bar (the page's scroll-padding keeps room for it), never under it.
+      if (text) message.scrollIntoView({ block: "nearest" });
     }
 
     function refresh() {
@@ -153,6 +155,7 @@
           el.textContent = button.dataset.categoryLabel;
         });
         picker.hidden = false;
+        picker.scrollIntoView({ block: "nearest" });
         say("");
         if (window.htmx) window.htmx.trigger(search, "reload");
       });
@@ -168,6 +171,10 @@
       });
     }
     if (dropdown) {
+      // Select Audiences opens where it can be seen whole, not below the fold.
+      dropdown.addEventListener("toggle", function () {
+        if (dropdown.open) dropdown.querySelector(".picker-panel").scrollIntoView({ block: "nearest" });
+      });
       dropdown.addEventListener("keydown", function (event) {
         if (event.key === "Escape" && dropdown.open) {
           event.preventDefault();

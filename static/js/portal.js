@@ -161,6 +161,81 @@
     }
   });
 
+  // Inline edits (a name in a table): Escape puts the cell back as it was.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const form = event.target.closest && event.target.closest("[data-inline-edit]");
+    if (!form) return;
+    event.preventDefault();
+    form.querySelector("[data-inline-cancel]").click();
+  });
+
+  // --- Floating menus and tips: popovers in the top layer, placed beside what opened them. ---
+  function place(floating, anchor) {
+    const box = anchor.getBoundingClientRect();
+    const size = floating.getBoundingClientRect();
+    const room = document.documentElement.clientWidth;
+    const left = Math.max(8, Math.min(box.right - size.width, room - size.width - 8));
+    const below = box.bottom + 4;
+    const top = below + size.height > window.innerHeight - 8 ? Math.max(8, box.top - size.height - 4) : below;
+    floating.style.left = left + "px";  // CSSOM, which the Content-Security-Policy allows
+    floating.style.top = top + "px";
+  }
+
+  // A row's ⋯ menu: the browser opens and dismisses it (outside click, Escape); a choice closes it.
+  document.addEventListener("toggle", function (event) {
+    const menu = event.target;
+    if (!menu.matches || !menu.matches(".popover-menu") || event.newState !== "open") return;
+    const button = document.querySelector('[popovertarget="' + menu.id + '"]');
+    if (button) place(menu, button);
+    const first = menu.querySelector("button");
+    if (first) first.focus();
+  }, true);
+  document.addEventListener("click", function (event) {
+    const item = event.target.closest(".popover-menu button");
+    if (item) item.closest(".popover-menu").hidePopover();
+  });
+
+  // A tip (a Failed chip's reason) opens on hover, on focus, and on tap; it closes when left.
+  function tipOf(chip) { return document.getElementById(chip.dataset.tip); }
+  function showTip(chip) {
+    const tip = tipOf(chip);
+    if (!tip || tip.matches(":popover-open")) return;
+    tip.showPopover();
+    place(tip, chip);
+  }
+  function hideTip(chip) {
+    const tip = tipOf(chip);
+    if (tip && tip.matches(":popover-open")) tip.hidePopover();
+  }
+  document.addEventListener("pointerover", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip && event.pointerType === "mouse") showTip(chip);
+  });
+  document.addEventListener("pointerout", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip && event.pointerType === "mouse" && document.activeElement !== chip) hideTip(chip);
+  });
+  document.addEventListener("focusin", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) showTip(chip);
+  });
+  document.addEventListener("focusout", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) hideTip(chip);
+  });
+  document.addEventListener("click", function (event) {
+    const chip = event.target.closest("[data-tip]");
+    if (!chip) return;
+    const tip = tipOf(chip);
+    if (tip && tip.matches(":popover-open") && document.activeElement !== chip) hideTip(chip); else showTip(chip);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) hideTip(chip);
+  });
+
   // A plain form's submit button stays disabled while its request runs (htmx forms use hx-disabled-elt).
   document.addEventListener("submit", function (event) {
     const form = event.target;

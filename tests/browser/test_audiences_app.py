@@ -227,7 +227,7 @@ def test_add_to_campaign_by_insertion_order_reports_refusals(signed_in, org_a):
     dialog.get_by_role("button", name="Update").click()
     result = page.get_by_role("dialog", name="Add To Campaign: result")
     expect(result).to_contain_text("“Voted early” added to the Blocklist")
-    expect(result).to_contain_text("PG campaigns take no audience targeting")
+    expect(result).to_contain_text("Skipped: a PG campaign takes no audience targeting.")
 
 
 def test_create_campaign_with_the_ticked_audiences(signed_in, org_a, screenshot):

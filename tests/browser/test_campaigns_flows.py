@@ -22,8 +22,10 @@ def eager_tasks():
 
 
 def expand_audience(page):
-    page.locator("#audience-section > summary").click()
-    expect(page.locator("#audience-section")).to_have_attribute("open", "")
+    section = page.locator("#audience-section")
+    if section.get_attribute("open") is None:  # after a Save it is open already, on what was saved
+        section.locator("> summary").click()
+    expect(section).to_have_attribute("open", "")
 
 
 def open_audience_picker(page):
@@ -89,6 +91,8 @@ def test_put_one_audience_on_each_list_save_and_find_them_kept(
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Saved “Persuasion CTV”.")).to_be_visible()
+    # The Audience section stays open, showing what was saved.
+    expect(page.locator("#audience-section")).to_have_attribute("open", "")
     page.reload()
     expand_audience(page)
     allowlist, blocklist = page.locator("[data-chips=allowlist]"), page.locator("[data-chips=blocklist]")

@@ -352,12 +352,15 @@ def test_save_applies_settings_and_both_lists(client_a, org_a):
         },
     )
 
-    assert response.status_code == 302 and response.url == f"/campaigns/{campaign.pk}/"
+    # Back on the page with the Audience section open on what was saved.
+    assert response.status_code == 302
+    assert response.url == f"/campaigns/{campaign.pk}/?saved=audiences#audience-section"
     campaign.refresh_from_db()
     assert (campaign.name, campaign.status, campaign.daily_budget) == ("Renamed", "running", Decimal("100"))
     assert targets(campaign) == {allowed.pk: "allowlist", blocked.pk: "blocklist"}
     page = client_a.get(response.url).content.decode()
     assert "Saved “Renamed”." in page and "Updating…" in page
+    assert 'id="audience-section" data-audience-section open>' in page
 
 
 def test_save_explains_each_refused_audience(client_a, org_a, settings):
