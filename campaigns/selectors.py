@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import Organization
 from audiences.models import TARGETABLE_STATUSES, Audience
 from audiences.selectors import audience_list
-from iqm_portal.query import parse_id, search_text
+from iqm_portal.query import name_or_id_filter
 
 from .models import Campaign, CampaignAudience, InsertionOrder, TargetingList
 
@@ -72,11 +72,4 @@ def audience_eligible_list(
     audiences = audience_list(organization=organization).filter(status__in=TARGETABLE_STATUSES)
     if audience_type:
         audiences = audiences.filter(audience_type=audience_type)
-    search = search_text(search)
-    if search:
-        condition = Q(name__icontains=search)
-        audience_id = parse_id(search)
-        if audience_id is not None:
-            condition |= Q(pk=audience_id)
-        audiences = audiences.filter(condition)
-    return audiences.order_by("name", "pk")
+    return name_or_id_filter(audiences, search).order_by("name", "pk")

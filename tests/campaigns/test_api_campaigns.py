@@ -92,9 +92,9 @@ def test_a_campaign_is_created_in_an_io_read_changed_and_deleted(api, org_a):
 
     campaign_id = body["id"]
     changed = api.patch(
-        f"/api/v1/campaigns/{campaign_id}/", {"status": "running", "daily_budget": "50.00"}, format="json"
+        f"/api/v1/campaigns/{campaign_id}/", {"status": "pending", "daily_budget": "50.00"}, format="json"
     )
-    assert changed.status_code == 200 and changed.json()["status"] == "running"
+    assert changed.status_code == 200 and changed.json()["status"] == "pending"
     assert api.get(f"/api/v1/campaigns/{campaign_id}/").json()["daily_budget"] == "50.00"
     assert api.delete(f"/api/v1/campaigns/{campaign_id}/").status_code == 204
     assert not Campaign.objects.exists()

@@ -90,3 +90,16 @@ def test_each_organization_lists_only_its_own(api, api_b, org_a, org_b):
     CampaignFactory(insertion_order__organization=org_b, name="Bravo's")
     assert [r["name"] for r in api.get("/api/v1/campaigns/").json()["results"]] == ["Alpha's"]
     assert [r["name"] for r in api_b.get("/api/v1/campaigns/").json()["results"]] == ["Bravo's"]
+
+
+def test_a_new_campaigns_allowlist_takes_no_audience_of_another_organization(api, org_a, org_b):
+    io = InsertionOrderFactory(organization=org_a)
+    foreign_audience = AudienceFactory(organization=org_b)
+    response = api.post(
+        "/api/v1/campaigns/",
+        {"insertion_order": io.pk, "name": "Sneaky list", "allowlist": [foreign_audience.pk]},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert [r["code"] for r in response.json()["targeting"]["refused"]] == ["audience_not_found"]
+    assert targets(Campaign.objects.get(name="Sneaky list")) == {}

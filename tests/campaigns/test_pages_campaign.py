@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -46,7 +47,7 @@ def test_save_applies_settings_and_both_lists(client_a, org_a):
         f"/campaigns/{campaign.pk}/",
         {
             **settings_data(
-                campaign, name="Renamed", status="running", daily_budget="100", total_budget="900"
+                campaign, name="Renamed", status="pending", daily_budget="100", total_budget="900"
             ),
             "audiences_shown": "1",
             "allowlist": [allowed.pk],
@@ -56,7 +57,7 @@ def test_save_applies_settings_and_both_lists(client_a, org_a):
 
     assert response.status_code == 302 and response.url == f"/campaigns/{campaign.pk}/"
     campaign.refresh_from_db()
-    assert (campaign.name, campaign.status, campaign.daily_budget) == ("Renamed", "running", Decimal("100"))
+    assert (campaign.name, campaign.status, campaign.daily_budget) == ("Renamed", "pending", Decimal("100"))
     assert targets(campaign) == {allowed.pk: "allowlist", blocked.pk: "blocklist"}
     page = client_a.get(response.url).content.decode()
     assert "Saved “Renamed”." in page and "Updating…" in page
@@ -168,3 +169,27 @@ def test_a_viewer_sees_but_cannot_change(viewer_client, org_a):
     )
     assert viewer_client.get("/campaigns/insertion-orders/new/").status_code == 403
     assert viewer_client.post(f"/campaigns/{campaign.pk}/delete/").status_code == 403
+
+
+def test_the_status_select_offers_the_current_status_and_its_moves_only(client_a, org_a):
+    draft = CampaignFactory(insertion_order__organization=org_a, status=CampaignStatus.DRAFT)
+    expired = CampaignFactory(insertion_order__organization=org_a, status=CampaignStatus.EXPIRED)
+
+    def options(campaign) -> tuple[list[str], str]:
+        content = client_a.get(f"/campaigns/{campaign.pk}/").content.decode()
+        select = re.search(r'<select name="status"[^>]*>(.*?)</select>', content, re.S)
+        return re.findall(r'<option value="(\w+)"', select.group(1)), select.group(0)
+
+    offered, _ = options(draft)
+    assert offered == ["draft", "pending"]
+    offered, select = options(expired)
+    assert offered == ["expired"] and "disabled" in select.split(">")[0]
+
+
+def test_a_forbidden_status_posted_to_the_page_is_refused_in_the_services_words(client_a, org_a):
+    campaign = CampaignFactory(insertion_order__organization=org_a, status=CampaignStatus.DRAFT)
+    response = client_a.post(f"/campaigns/{campaign.pk}/", settings_data(campaign, status="running"))
+    assert response.status_code == 200
+    assert "A Draft campaign can be moved only to Pending, not to Running." in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DRAFT
