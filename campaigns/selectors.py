@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import Organization
 from audiences.models import TARGETABLE_STATUSES, Audience
 from audiences.selectors import audience_list
-from iqm_portal.query import parse_id, search_text
+from iqm_portal.query import name_or_id_filter, search_text
 
 from .models import (
     TARGETABLE_CAMPAIGN_STATUSES,
@@ -79,14 +79,7 @@ def audience_eligible_list(
     audiences = audience_list(organization=organization).filter(status__in=TARGETABLE_STATUSES)
     if audience_type:
         audiences = audiences.filter(audience_type=audience_type)
-    search = search_text(search)
-    if search:
-        condition = Q(name__icontains=search)
-        audience_id = parse_id(search)
-        if audience_id is not None:
-            condition |= Q(pk=audience_id)
-        audiences = audiences.filter(condition)
-    return audiences.order_by("name", "pk")
+    return name_or_id_filter(audiences, search).order_by("name", "pk")
 
 
 def audience_campaign_uses(*, audience_ids: Iterable[int]) -> dict[int, list[CampaignAudience]]:

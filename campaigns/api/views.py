@@ -1,6 +1,6 @@
 """The Campaigns API's views: every queryset from the selectors, every write through the services."""
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
 from iqm_portal.api import IdFilter
-from iqm_portal.query import parse_id, search_text
+from iqm_portal.query import name_or_id_filter
 
 from ..models import (
     BudgetType,
@@ -41,6 +41,7 @@ from ..services import (
 from .serializers import (
     AddToCampaignsSerializer,
     BulkTargetingInput,
+    CampaignCreatedOutput,
     CampaignCreateInput,
     CampaignOutput,
     CampaignTargetingOutput,
@@ -84,12 +85,7 @@ class NameOrIdSearch(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label="Search by name (contains) or ID (exact)")
 
     def filter_search(self, queryset, name, value):
-        value = search_text(value)
-        condition = Q(name__icontains=value)
-        object_id = parse_id(value)
-        if object_id is not None:
-            condition |= Q(pk=object_id)
-        return queryset.filter(condition)
+        return name_or_id_filter(queryset, value)
 
 
 class InsertionOrderFilter(NameOrIdSearch):
@@ -237,14 +233,19 @@ class CampaignListApi(OrganizationScopedMixin, ListAPIView):
         parameters=[ORGANIZATION],
         summary="Create a campaign in an insertion order",
         request=CampaignCreateInput,
-        responses={201: CampaignOutput},
-        description="A new campaign is a Draft; its name must be unique within the organization (any case).",
+        responses={201: CampaignCreatedOutput},
+        description="A new campaign is a Draft (or Pending, if asked); its name must be unique within the "
+        "organization (any case), and its insertion order active. Audiences named in allowlist go on its "
+        "Allowlist under the targeting rules; a PG campaign takes none.",
     )
     def post(self, request):
         data = dict(_validated(CampaignCreateInput, request.data, context={"request": request}))
-        campaign, _ = campaign_create(organization=request.organization, **data)
+        campaign, targeting = campaign_create(organization=request.organization, **data)
         return Response(
-            CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
+            CampaignCreatedOutput(
+                self.get_queryset().get(pk=campaign.pk), context={"targeting": targeting}
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

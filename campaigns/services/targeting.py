@@ -57,13 +57,16 @@ def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids))
 
 
+# Said alike when a PG campaign is targeted and when one is created with audiences (campaign_create).
+PG_TAKES_NO_AUDIENCES = (
+    "PG campaigns take no audience targeting: the deal's inventory defines who is reached."
+)
+
+
 def _campaign_refusal(campaign: Campaign) -> tuple[str, str] | None:
     """Why this campaign cannot receive audiences, or None when it can."""
     if not campaign.takes_audiences:
-        return (
-            "pg_campaign",
-            "PG campaigns take no audience targeting: the deal's inventory defines who is reached.",
-        )
+        return "pg_campaign", PG_TAKES_NO_AUDIENCES
     if campaign.status not in TARGETABLE_CAMPAIGN_STATUSES:
         return (
             "campaign_not_editable",

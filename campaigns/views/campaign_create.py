@@ -28,11 +28,8 @@ def campaign_create_view(request, pk: int | None = None):
         if pk is not None
         else None
     )
-    data = None
-    if request.method == "POST":
-        data = request.POST.copy()
-        if io is not None:
-            data["insertion_order"] = io.pk  # the IO is the page's, whatever the form says
+    # Inside an IO the form has no field for it: the IO is the page's, whatever is posted.
+    data = request.POST if request.method == "POST" else None
     ticked = [] if io is not None else ticked_audiences(request, data if data is not None else request.GET)
     form = CampaignCreateForm(data, organization=request.organization, insertion_order=io)
     if data is not None and form.is_valid():
@@ -41,7 +38,7 @@ def campaign_create_view(request, pk: int | None = None):
                 raise ApplicationError("Tick at least one audience in the table.")
             campaign, targeting = campaign_create(
                 organization=request.organization,
-                insertion_order=form.cleaned_data["insertion_order"],
+                insertion_order=io or form.cleaned_data["insertion_order"],
                 name=form.cleaned_data["name"],
                 campaign_type=form.cleaned_data["campaign_type"],
                 allowlist=[a.pk for a in ticked] or None,

@@ -21,11 +21,11 @@ from ..selectors import audience_eligible_list, campaign_list, campaign_targetin
 from ..services import (
     ReachTarget,
     campaign_delete,
-    campaign_name_available,
     campaign_reach_is_current,
     campaign_targeting_set,
     campaign_update,
 )
+from ..services import campaign_name_check as check_campaign_name  # this module's view takes the name
 
 PICKER_LIMIT = 100
 
@@ -205,11 +205,17 @@ def campaign_delete_view(request, pk: int):
 def campaign_name_check(request):
     """As you type in Create Campaign: is this name free in the organization?"""
     name = search_text(request.GET.get("name"), limit=255)
-    available = None
+    available, refusal = None, ""
     if name:
-        available = campaign_name_available(
-            organization=request.organization,
-            name=name,
-            exclude_id=parse_id(request.GET.get("exclude", "")),
-        )
-    return render(request, "campaigns/_name_check.html", {"name": name, "available": available})
+        try:
+            check_campaign_name(
+                organization=request.organization,
+                name=name,
+                exclude_id=parse_id(request.GET.get("exclude", "")),
+            )
+            available = True
+        except ApplicationError as error:
+            available, refusal = False, error.message
+    return render(
+        request, "campaigns/_name_check.html", {"name": name, "available": available, "refusal": refusal}
+    )

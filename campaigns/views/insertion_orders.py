@@ -1,14 +1,13 @@
 """Campaigns home (the insertion orders) and an insertion order's page (its campaigns)."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from accounts.permissions import organization_required
 from iqm_portal.dialogs import dialog_done, render_dialog, safe_next
 from iqm_portal.exceptions import ApplicationError
-from iqm_portal.query import parse_id
+from iqm_portal.query import name_or_id_filter
 
 from ..forms import InsertionOrderForm
 from ..models import CampaignStatus, InsertionOrderStatus
@@ -43,14 +42,6 @@ CAMPAIGN_SORTS = {
 }
 
 
-def _name_or_id(queryset, text: str):
-    condition = Q(name__icontains=text)
-    object_id = parse_id(text)
-    if object_id is not None:
-        condition |= Q(pk=object_id)
-    return queryset.filter(condition)
-
-
 def _add_form_error(form, error: ApplicationError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
@@ -65,7 +56,7 @@ def home(request):
         default_sort="-created",
         target="io-table",
         statuses=InsertionOrderStatus.choices,
-        search=_name_or_id,
+        search=name_or_id_filter,
     )
     partial = request.htmx and request.htmx.target == "io-table"
     return render(request, "campaigns/_io_table.html" if partial else "campaigns/home.html", {"table": table})
@@ -137,7 +128,7 @@ def insertion_order_detail(request, pk: int):
         default_sort="-created",
         target="campaign-table",
         statuses=CampaignStatus.choices,
-        search=_name_or_id,
+        search=name_or_id_filter,
     )
     for campaign in table["rows"]:
         campaign.reach_current = campaign_reach_is_current(campaign, reach_targets(campaign))
