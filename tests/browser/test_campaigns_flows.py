@@ -38,7 +38,7 @@ def test_create_a_campaign_in_an_io_and_land_on_its_edit_page(page, sign_in, scr
     CampaignFactory(insertion_order=io, name="GOTV Display")
     sign_in(page, member_a)
 
-    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("navigation", name="Apps").get_by_role("link", name="Campaigns").click()
     expect(page.get_by_role("heading", name="Insertion orders")).to_be_visible()
     page.get_by_role("link", name="2026 General – Ohio", exact=True).click()
     page.get_by_role("link", name="+ Create Campaign").click()
