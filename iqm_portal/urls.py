@@ -23,6 +23,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", views.readyz, name="readyz"),
     path("problems/", views.problem, name="problems"),
     path("problems/<slug:code>", views.problem, name="problem"),

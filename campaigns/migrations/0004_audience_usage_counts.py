@@ -14,7 +14,7 @@ WHERE EXISTS (SELECT 1 FROM campaigns_campaignaudience t WHERE t.audience_id = a
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0002_campaign_reach"),
+        ("campaigns", "0003_campaign_status_rejected"),
         ("audiences", "0004_usage_counts_and_unset_cpm"),
     ]
 

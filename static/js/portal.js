@@ -3,13 +3,43 @@
 (function () {
   "use strict";
 
+  // What opened the pop-up gets the focus back when it closes. A save may draw the opener's table again
+  // right after: then the focus goes to the same control in the new table, found by what it opens.
   let opener = null;
+  let openerSelector = null;
+  let focusToReturn = false;
+
+  function selectorOf(element) {
+    if (element.id) return "#" + CSS.escape(element.id);
+    for (const name of ["hx-get", "hx-post", "href"]) {
+      const value = element.getAttribute(name);
+      if (value) return element.tagName.toLowerCase() + "[" + name + '="' + CSS.escape(value) + '"]';
+    }
+    return null;
+  }
+
+  function returnFocus() {
+    if (document.querySelector("dialog.modal[open]")) return;
+    const target = opener && document.body.contains(opener) ? opener
+      : openerSelector && document.querySelector(openerSelector);
+    if (target) target.focus();
+  }
+
+  function focusIsLost() {
+    return !document.activeElement || document.activeElement === document.body;
+  }
+
+  // Once the person acts again, a later redraw must not move their focus.
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { focusToReturn = false; }, true);
+  });
 
   function openDialogs(root) {
     root.querySelectorAll("dialog.modal:not([open])").forEach(function (dialog) {
       dialog.addEventListener("close", function () {
         dialog.remove();
-        if (opener && document.body.contains(opener)) opener.focus();
+        returnFocus();
+        focusToReturn = true;
       });
       dialog.showModal();
       const first = dialog.querySelector("[autofocus]") ||
@@ -37,7 +67,11 @@
   // A pop-up replacing another keeps the focus return of the first one's opener.
   document.addEventListener("htmx:beforeRequest", function (event) {
     const target = event.detail.target;
-    if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) opener = event.detail.elt;
+    if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) {
+      opener = event.detail.elt;
+      openerSelector = selectorOf(opener);
+      focusToReturn = false;
+    }
   });
 
   // After settling, not swapping: htmx has bound the new content's triggers by then, so a pop-up is
@@ -45,6 +79,7 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     openDialogs(event.detail.target || document);
     updateSelection();
+    if (focusToReturn && focusIsLost()) returnFocus();
   });
 
   // A pop-up's form answered with the pop-up again (errors, or a result): focus its first error, else its
@@ -265,5 +300,44 @@
     document.querySelectorAll("[data-org-switch] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+  });
+})();
+
+// ==== The portal's shared face: the user menu, the error summary of a refused form. ====
+(function () {
+  "use strict";
+
+  // The user menu closes on a click elsewhere, and on Escape (focus back on its button), as menus do.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !(event.target instanceof Element)) return;
+    const menu = event.target.closest("details.user-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
+  // A link of the error summary puts the focus in its field (a plain jump to #id would only scroll),
+  // opening the section the field is folded into.
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) return;
+    const link = event.target.closest("[data-error-summary] a[data-error-link]");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    const folded = field.closest("details:not([open])");
+    if (folded) folded.open = true;
+    (field.closest(".field") || field).scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  });
+
+  // A page the server sent back with errors: the summary takes the focus, so it is read first.
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.querySelector("main [data-error-summary]");
+    if (summary && !summary.closest("dialog")) summary.focus();
   });
 })();

@@ -52,24 +52,58 @@ document.addEventListener("securitypolicyviolation", (event) => {
 }, true);
 """
 CSP_CONSOLE = re.compile(r"Refused to|Content Security Policy", re.IGNORECASE)
+HOMEPAGE = re.compile(r"^https?://[^/]+/$")
+
+
+class _WatchedPage:
+    """A page in a context of its own that records JavaScript errors and Content-Security-Policy
+    violations, for the test to fail on once it is done."""
+
+    def __init__(self, browser, base_url: str, **context_options):
+        self.context = browser.new_context(base_url=base_url, **context_options)
+        self.context.set_default_timeout(10_000)
+        self.violations: list[str] = []
+        self.errors: list[str] = []
+        self.context.expose_function("__cspViolation", lambda text: self.violations.append(text))
+        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: CSP_CONSOLE.search(message.text) and self.violations.append(message.text),
+        )
+
+    def close_and_check(self) -> None:
+        self.context.close()
+        assert self.errors == [], f"JavaScript errors on the page: {self.errors}"
+        assert self.violations == [], f"Content-Security-Policy violations: {self.violations}"
 
 
 @pytest.fixture
 def page(browser, live_server):
     """A Chromium page; the test fails on any JavaScript error or Content-Security-Policy violation."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(10_000)
-    violations: list[str] = []
-    context.expose_function("__cspViolation", lambda text: violations.append(text))
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: CSP_CONSOLE.search(message.text) and violations.append(message.text))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-    assert violations == [], f"Content-Security-Policy violations: {violations}"
+    watched = _WatchedPage(browser, live_server.url, viewport={"width": 1400, "height": 900})
+    yield watched.page
+    watched.close_and_check()
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """Opens pages of a given window size: ``page_at(390, 844, touch=True)`` is a phone (touch, and the
+    page's viewport meta honoured), ``page_at(1440, 900)`` a desktop. Each fails the test on JavaScript
+    errors and Content-Security-Policy violations, as ``page`` does."""
+    opened: list[_WatchedPage] = []
+
+    def open_page(width: int, height: int, touch: bool = False):
+        options = {"viewport": {"width": width, "height": height}}
+        if touch:
+            options.update(has_touch=True, is_mobile=True)
+        opened.append(_WatchedPage(browser, live_server.url, **options))
+        return opened[-1].page
+
+    yield open_page
+    for watched in opened:
+        watched.close_and_check()
 
 
 @pytest.fixture
@@ -97,7 +131,7 @@ def sign_in():
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(re.compile(r"/audiences/"))
+        page.wait_for_url(HOMEPAGE)  # people land on the homepage, which launches the apps
 
     return sign_in
 
