@@ -104,12 +104,13 @@ def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
         if uses.get(audience.pk):
             result.refused.append((audience, uses[audience.pk]))
             continue
+        audience_id = audience.pk  # Django clears it once the row is gone
         try:
             audience_delete(audience=audience)
         except ApplicationError:
-            result.refused.append((audience, audience_uses(audience_ids=[audience.pk])[audience.pk]))
+            result.refused.append((audience, audience_uses(audience_ids=[audience_id])[audience_id]))
         else:
-            result.deleted.append((audience.pk, audience.name))
+            result.deleted.append((audience_id, audience.name))
     return result
 
 

@@ -134,3 +134,10 @@ class IdFilter(filters.NumberFilter):
     """A list filter by an object's ID: ASCII digits only (a NumberFilter would read "1.5" as 1)."""
 
     field_class = IdFormField
+
+
+def validated(serializer_class, data, **kwargs) -> dict:
+    """The request's input, shaped by ``serializer_class``; refused (a 400 naming each field) otherwise."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

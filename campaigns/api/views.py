@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
-from iqm_portal.api import IdFilter
+from iqm_portal.api import IdFilter, validated
 from iqm_portal.query import name_or_id_filter
 
 from ..models import (
@@ -75,12 +75,6 @@ class NullsLastOrderingFilter(OrderingFilter):
         return queryset.order_by(*fields, "-pk")
 
 
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class NameOrIdSearch(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label="Search by name (contains) or ID (exact)")
 
@@ -141,7 +135,7 @@ class InsertionOrderListApi(OrganizationScopedMixin, ListAPIView):
         responses={201: InsertionOrderOutput},
     )
     def post(self, request):
-        data = _validated(InsertionOrderCreateInput, request.data)
+        data = validated(InsertionOrderCreateInput, request.data)
         io = insertion_order_create(organization=request.organization, **data)
         return Response(
             InsertionOrderOutput(self.get_queryset().get(pk=io.pk)).data, status=status.HTTP_201_CREATED
@@ -165,7 +159,7 @@ class InsertionOrderDetailApi(OrganizationScopedMixin, APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         io = self.get_object(pk)
-        data = _validated(InsertionOrderUpdateInput, request.data, partial=partial)
+        data = validated(InsertionOrderUpdateInput, request.data, partial=partial)
         insertion_order_update(insertion_order=io, **data)
         return Response(InsertionOrderOutput(self.get_object(pk)).data)
 
@@ -239,7 +233,7 @@ class CampaignListApi(OrganizationScopedMixin, ListAPIView):
         "Allowlist under the targeting rules; a PG campaign takes none.",
     )
     def post(self, request):
-        data = dict(_validated(CampaignCreateInput, request.data, context={"request": request}))
+        data = dict(validated(CampaignCreateInput, request.data, context={"request": request}))
         campaign, targeting = campaign_create(organization=request.organization, **data)
         return Response(
             CampaignCreatedOutput(
@@ -264,7 +258,7 @@ class CampaignDetailApi(OrganizationScopedMixin, APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         campaign = self.get_object(pk)
-        data = _validated(CampaignUpdateInput, request.data, partial=partial)
+        data = validated(CampaignUpdateInput, request.data, partial=partial)
         campaign_update(campaign=campaign, **data)
         return Response(CampaignOutput(self.get_object(pk)).data)
 
@@ -323,7 +317,7 @@ class CampaignTargetingApi(OrganizationScopedMixin, APIView):
     )
     def put(self, request, pk: int):
         campaign = self.get_object(pk)
-        data = _validated(CampaignTargetingSetInput, request.data)
+        data = validated(CampaignTargetingSetInput, request.data)
         result = campaign_targeting_set(
             organization=request.organization,
             campaign_id=campaign.pk,
@@ -353,7 +347,7 @@ class CampaignTargetingBulkApi(OrganizationScopedMixin, APIView):
         "reported as campaign_not_found.",
     )
     def post(self, request):
-        data = _validated(BulkTargetingInput, request.data)
+        data = validated(BulkTargetingInput, request.data)
         return bulk_targeting_response(request, **data)
 
 
@@ -374,7 +368,7 @@ class AudienceAddToCampaignsApi(OrganizationScopedMixin, APIView):
         "campaigns). The same change, rules and answer as POST /api/v1/campaigns/targeting/.",
     )
     def post(self, request):
-        data = _validated(AddToCampaignsSerializer, request.data)
+        data = validated(AddToCampaignsSerializer, request.data)
         on_allowlist = data["list"] == TargetingList.ALLOWLIST
         return bulk_targeting_response(
             request,

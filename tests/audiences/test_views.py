@@ -182,6 +182,9 @@ def test_viewers_see_but_cannot_change(client, org_a, password):
         ("post", "/audiences/{id}/duplicate/"),
         ("get", "/audiences/{id}/delete/"),
         ("post", "/audiences/{id}/delete/"),
+        ("get", "/audiences/{id}/rename/"),
+        ("post", "/audiences/{id}/rename/"),
+        ("get", "/audiences/{id}/name/"),
     ],
 )
 def test_another_organizations_audience_is_not_found(client_a, org_b, method, path):
@@ -190,3 +193,48 @@ def test_another_organizations_audience_is_not_found(client_a, org_b, method, pa
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.name == "Theirs"
+
+
+def test_inline_rename_saves_through_the_service_and_says_what_to_fix(client_a, org_a):
+    audience = AudienceFactory(organization=org_a, name="Old name")
+    form = client_a.get(f"/audiences/{audience.pk}/rename/", **HTMX).content.decode()
+    assert 'value="Old name"' in form and "data-inline-edit" in form
+
+    blank = client_a.post(f"/audiences/{audience.pk}/rename/", {"name": "   "}, **HTMX).content.decode()
+    assert 'aria-invalid="true"' in blank and 'class="field-error"' in blank
+    audience.refresh_from_db()
+    assert audience.name == "Old name"
+
+    saved = client_a.post(f"/audiences/{audience.pk}/rename/", {"name": " New name "}, **HTMX)
+    assert saved.status_code == 200 and "New name" in saved.content.decode()
+    assert json.loads(saved["HX-Trigger"])["showMessage"]["text"] == "Renamed “New name”."
+    audience.refresh_from_db()
+    assert audience.name == "New name"
+
+
+def test_a_viewer_cannot_rename_or_bulk_delete(client, org_a):
+    viewer = MembershipFactory(organization=org_a, role=Role.VIEWER).user
+    client.force_login(viewer)
+    audience = AudienceFactory(organization=org_a, name="Kept")
+    assert client.post(f"/audiences/{audience.pk}/rename/", {"name": "X"}, **HTMX).status_code == 403
+    assert client.post("/audiences/delete/", {"audience": [audience.pk]}, **HTMX).status_code == 403
+    audience.refresh_from_db()
+    assert audience.name == "Kept"
+
+
+def test_bulk_delete_lists_what_stays_and_deletes_the_rest(client_a, org_a, org_b):
+    free = AudienceFactory(organization=org_a, name="Free")
+    held = AudienceFactory(organization=org_a, name="Held")
+    theirs = AudienceFactory(organization=org_b, name="Theirs")
+    campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV")
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[held.pk])
+    ids = {"audience": [free.pk, held.pk, theirs.pk]}
+
+    confirm = client_a.get("/audiences/delete/", ids, **HTMX).content.decode()
+    assert "Delete 1 audience" in confirm and "GOTV" in confirm and "Theirs" not in confirm
+
+    result = client_a.post("/audiences/delete/", ids, **HTMX)
+    content = result.content.decode()
+    assert "Deleted 1 audience" in content and "Not deleted" in content and "GOTV" in content
+    assert json.loads(result["HX-Trigger"]) == {"audiencesChanged": True}
+    assert set(Audience.objects.values_list("name", flat=True)) == {"Held", "Theirs"}
