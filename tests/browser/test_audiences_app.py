@@ -111,7 +111,9 @@ def test_edit_audience_saves_and_cancel_leaves_it(signed_in, org_a, screenshot):
     expect(edit).to_be_visible()
     edit.get_by_label("Audience name").fill("")
     edit.get_by_role("button", name="Save").click()
-    expect(edit.get_by_text("This field is required.")).to_be_visible()  # said beside the field
+    # Said beside the field, and in the summary at the top of the form.
+    expect(edit.locator(".field-error", has_text="This field is required.")).to_be_visible()
+    expect(edit.get_by_role("alert")).to_contain_text("Audience name: This field is required.")
     edit.get_by_label("Audience name").fill("Early voters – Franklin")
     edit.get_by_label("Notes").fill("From the county file")
     screenshot(page, "edit-segmented-audience-pop-up", edit)
@@ -221,7 +223,12 @@ def test_add_to_campaign_by_insertion_order_reports_refusals(signed_in, org_a):
     page.get_by_role("button", name="Add To Campaign").click()
     dialog = page.get_by_role("dialog", name="Add To Campaign")
     dialog.get_by_role("button", name="Update").click()
-    expect(dialog.get_by_text("Choose at least one campaign, or an insertion order.")).to_be_visible()
+    expect(
+        dialog.locator(".field-error", has_text="Choose at least one campaign, or an insertion order.")
+    ).to_be_visible()
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "Choose at least one campaign, or an insertion order."
+    )
     dialog.get_by_label("Or an insertion order (all its campaigns)").select_option(label="General 2026")
     dialog.get_by_label("Blocklist").check()
     dialog.get_by_role("button", name="Update").click()
@@ -243,7 +250,8 @@ def test_create_campaign_with_the_ticked_audiences(signed_in, org_a, screenshot)
     dialog.get_by_label("Insertion order").select_option(label="General 2026")
     dialog.get_by_label("Campaign name").fill("persuasion ctv")
     dialog.get_by_role("button", name="Create").click()
-    expect(dialog.get_by_text("already exists in this organization")).to_be_visible()
+    expect(dialog.locator(".field-error", has_text="already exists in this organization")).to_be_visible()
+    expect(dialog.get_by_role("alert").first).to_contain_text("already exists in this organization")
     expect(dialog.get_by_label("Campaign name")).to_have_value("persuasion ctv")  # kept as typed
     dialog.get_by_label("Campaign name").fill("Persuasion Display – Suburbs")
     screenshot(page, "create-campaign-pop-up", dialog)
