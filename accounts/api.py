@@ -9,8 +9,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iqm_portal.api import OrganizationScopedMixin
-
+from .api_scope import OrganizationScopedMixin
 from .models import L2Customer
 from .selectors import l2_customer_list
 from .services import l2_customer_add, l2_customer_remove

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from iqm_portal.exceptions import ApplicationError
 
@@ -12,13 +12,15 @@ from .services import current_organization_switch, l2_customer_add, l2_customer_
 
 
 @login_required
-def organizations(request):
-    """My Profile › Organizations: every organization of the user, with the ID L2 users need, and the
-    current organization's L2 customers (whose pushes are never held for approval)."""
+@require_safe
+def profile(request):
+    """My Profile: who the user is, and (its Organizations section) every organization of the user with
+    their role and the ID L2 users need, and the current organization's L2 customers (whose pushes are
+    never held for approval). /profile/organizations/ shows the same page, for the links made to it."""
     organization = getattr(request, "organization", None)
     return render(
         request,
-        "accounts/organizations.html",
+        "accounts/profile.html",
         {
             "memberships": membership_list(user=request.user),
             "l2_customers": l2_customer_list(organization=organization) if organization else [],
@@ -42,7 +44,7 @@ def l2_customer_create(request):
         messages.success(
             request, f"{customer.customer_id} is now one of your L2 customers: its pushes are never held."
         )
-    return redirect("accounts:organizations")
+    return redirect("accounts:profile")
 
 
 @organization_required(admin=True)
@@ -55,7 +57,7 @@ def l2_customer_delete(request, customer_id: int):
         f"{customer.customer_id} is no longer one of your L2 customers: its pushes to segments it does not "
         "own will wait for approval.",
     )
-    return redirect("accounts:organizations")
+    return redirect("accounts:profile")
 
 
 @login_required
@@ -65,14 +67,14 @@ def organization_switch(request):
         organization_id = int(request.POST.get("organization", ""))
     except ValueError:
         messages.error(request, "Choose an organization.")
-        return redirect("accounts:organizations")
+        return redirect("accounts:profile")
     try:
         membership = current_organization_switch(request=request, organization_id=organization_id)
     except ApplicationError as error:
         messages.error(request, error.message)
-        return redirect("accounts:organizations")
+        return redirect("accounts:profile")
     messages.success(request, f"You are now working in {membership.organization.name}.")
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
-    return redirect("audiences:home")
+    return redirect("home")

@@ -1,39 +1,44 @@
-"""The audiences API: the same table, details and operations as the Audiences app, for scripts."""
+"""The audiences API: the same table, details and operations as the Audiences app, for scripts.
+
+One view per resource, as every API of the portal: each queryset from the selectors, each write through
+the services.
+"""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from campaigns.api.serializers import TargetingResultOutput, result_document
-from campaigns.services import campaign_targeting_update
-from iqm_portal.api import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from iqm_portal.api import validated
 from iqm_portal.query import parse_id
 
+from .extensions import audience_feeds, audience_load_progress, audience_uses
 from .models import Audience, AudienceStatus, AudienceType
-from .selectors import (
-    AudienceQuery,
-    audience_active_loads,
-    audience_campaigns,
-    audience_history,
-    audience_list_with_usage,
-    audience_table,
-)
+from .selectors import SIZES, AudienceQuery, audience_list, audience_table
 from .serializers import (
-    AddToCampaignsSerializer,
+    AudienceBulkDeleteOutput,
+    AudienceBulkDeleteSerializer,
     AudienceDetailSerializer,
     AudienceDuplicateSerializer,
     AudienceListSerializer,
     AudienceUpdateSerializer,
 )
-from .services import audience_delete, audience_duplicate, audience_update
+from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 
 ORGANIZATION = ORGANIZATION_PARAMETER
 LIST_PARAMETERS = [
     OpenApiParameter("search", str, description="Search by name (any part) or exact ID."),
     OpenApiParameter("status", str, enum=AudienceStatus.values),
+    OpenApiParameter(
+        "size",
+        str,
+        enum=list(SIZES),
+        description="Voters: under 10 000, 10 000 to 100 000, 100 000 to 1 000 000, 1 000 000 and over.",
+    ),
     OpenApiParameter("type", str, enum=[*AudienceType.values, "all"], description="Default: segmented."),
     OpenApiParameter(
         "ordering",
@@ -44,102 +49,139 @@ LIST_PARAMETERS = [
 ]
 
 
-@extend_schema(tags=["audiences"], parameters=[ORGANIZATION])
-class AudienceViewSet(
-    OrganizationScopedMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+TAGS = ["audiences"]
+AUDIENCE_ID = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="A unique integer value identifying this audience."
+)
+
+
+def _audience(request, pk) -> Audience:
+    audience_id = parse_id(str(pk))  # a number past any ID is none of ours
+    if audience_id is None:
+        raise Http404
+    return get_object_or_404(
+        audience_list(organization=request.organization).select_related("current_version", "duplicated_from"),
+        pk=audience_id,
+    )
+
+
+def _detail(request, audience: Audience) -> dict:
+    context = {
+        "request": request,
+        "loads": audience_load_progress(audience_ids=[audience.pk]),
+        "feeds": audience_feeds(audience=audience),
+        "uses": audience_uses(audience_ids=[audience.pk])[audience.pk],
+    }
+    return AudienceDetailSerializer(audience, context=context).data
+
+
+class AudienceListApi(OrganizationScopedMixin, ListAPIView):
+    """The organization's audiences: filter by type, status and size, search by name or ID, sort, page."""
+
     serializer_class = AudienceListSerializer
-    queryset = Audience.objects.none()  # for the schema; requests get their organization's, below
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        return audience_list_with_usage(organization=self.request.organization)
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "loads": getattr(self, "loads", {})}
-
-    @extend_schema(parameters=LIST_PARAMETERS)
-    def list(self, request):
-        audiences = audience_table(
-            organization=request.organization,
-            query=AudienceQuery.from_params(request.query_params, search="search", sort="ordering"),
+        if getattr(self, "swagger_fake_view", False):  # the schema is generated without a request
+            return Audience.objects.none()
+        return audience_table(
+            organization=self.request.organization,
+            query=AudienceQuery.from_params(self.request.query_params, search="search", sort="ordering"),
         )
-        page = self.paginate_queryset(audiences)
-        self.loads = audience_active_loads(audience_ids=[a.pk for a in page])
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(responses=AudienceDetailSerializer)
-    def retrieve(self, request, pk=None):
-        return Response(self._detail(self._audience(pk)))
+    @extend_schema(tags=TAGS, parameters=[ORGANIZATION, *LIST_PARAMETERS], summary="List audiences")
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        loads = audience_load_progress(audience_ids=[a.pk for a in page])
+        serializer = AudienceListSerializer(page, many=True, context={"request": request, "loads": loads})
+        return self.get_paginated_response(serializer.data)
 
-    @extend_schema(request=AudienceUpdateSerializer, responses=AudienceDetailSerializer)
-    def partial_update(self, request, pk=None):
-        audience = self._audience(pk)
-        serializer = AudienceUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        audience_update(audience=audience, **serializer.validated_data)
-        return Response(self._detail(self._audience(pk)))
 
-    @extend_schema(request=AudienceUpdateSerializer, responses=AudienceDetailSerializer)
-    def update(self, request, pk=None):
-        return self.partial_update(request, pk)
+class AudienceDetailApi(OrganizationScopedMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ORGANIZATION, AUDIENCE_ID],
+        summary="Retrieve an audience",
+        responses=AudienceDetailSerializer,
+    )
+    def get(self, request, pk: int):
+        return Response(_detail(request, _audience(request, pk)))
+
+    def _update(self, request, pk: int):
+        audience = _audience(request, pk)
+        audience_update(audience=audience, **validated(AudienceUpdateSerializer, request.data))
+        return Response(_detail(request, _audience(request, pk)))
 
     @extend_schema(
-        responses={204: None, 409: None}, description="Refused (409) while a campaign uses the audience."
+        tags=TAGS,
+        parameters=[ORGANIZATION, AUDIENCE_ID],
+        summary="Rename an audience or change its notes",
+        request=AudienceUpdateSerializer,
+        responses=AudienceDetailSerializer,
     )
-    def destroy(self, request, pk=None):
-        audience_delete(audience=self._audience(pk))
+    def put(self, request, pk: int):
+        return self._update(request, pk)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ORGANIZATION, AUDIENCE_ID],
+        summary="Rename an audience or change its notes",
+        request=AudienceUpdateSerializer,
+        responses=AudienceDetailSerializer,
+    )
+    def patch(self, request, pk: int):
+        return self._update(request, pk)
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ORGANIZATION, AUDIENCE_ID],
+        summary="Delete an audience",
+        responses={204: None, 409: None},
+        description="Refused (409) while a campaign uses the audience.",
+    )
+    def delete(self, request, pk: int):
+        audience_delete(audience=_audience(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+
+class AudienceDuplicateApi(OrganizationScopedMixin, APIView):
     @extend_schema(
+        tags=TAGS,
+        parameters=[ORGANIZATION, AUDIENCE_ID],
+        summary="Duplicate an audience",
         request=AudienceDuplicateSerializer,
         responses={201: AudienceDetailSerializer, 409: None},
         description="Refused (409) while the audience has no loaded voters.",
     )
-    @action(detail=True, methods=["post"])
-    def duplicate(self, request, pk=None):
-        serializer = AudienceDuplicateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        copy = audience_duplicate(audience=self._audience(pk), name=serializer.validated_data.get("name"))
-        return Response(self._detail(self._audience(copy.pk)), status=status.HTTP_201_CREATED)
+    def post(self, request, pk: int):
+        data = validated(AudienceDuplicateSerializer, request.data)
+        copy = audience_duplicate(audience=_audience(request, pk), name=data.get("name"))
+        return Response(_detail(request, _audience(request, copy.pk)), status=status.HTTP_201_CREATED)
 
+
+class AudienceBulkDeleteApi(OrganizationScopedMixin, APIView):
     @extend_schema(
-        request=AddToCampaignsSerializer,
-        responses=inline_serializer("AddToCampaignsOutput", {"results": TargetingResultOutput(many=True)}),
+        tags=TAGS,
+        parameters=[ORGANIZATION],
+        summary="Delete several audiences",
+        request=AudienceBulkDeleteSerializer,
+        responses=AudienceBulkDeleteOutput,
+        description="Delete each audience no campaign uses; the others are listed with the campaigns that "
+        "hold them. IDs of another organization are ignored.",
     )
-    @action(detail=False, methods=["post"], url_path="add-to-campaigns")
-    def add_to_campaigns(self, request):
-        """Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its campaigns)."""
-        serializer = AddToCampaignsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        results = campaign_targeting_update(
-            organization=request.organization,
-            campaign_ids=data["campaign_ids"],
-            insertion_order_ids=data["insertion_order_ids"],
-            allowlist=data["audience_ids"] if data["list"] == "allowlist" else [],
-            blocklist=data["audience_ids"] if data["list"] == "blocklist" else [],
+    def post(self, request):
+        data = validated(AudienceBulkDeleteSerializer, request.data)
+        result = audience_delete_many(organization=request.organization, audience_ids=data["audience_ids"])
+        return Response(
+            {
+                "deleted": [{"id": pk, "name": name} for pk, name in result.deleted],
+                "refused": [
+                    {
+                        "id": audience.pk,
+                        "name": audience.name,
+                        "reason": "In use: take it off these campaigns' lists first.",
+                        "campaigns": [{"id": u.id, "name": u.name, "list": u.list} for u in uses],
+                    }
+                    for audience, uses in result.refused
+                ],
+            }
         )
-        return Response({"results": [result_document(r) for r in results]})
-
-    def _audience(self, pk):
-        audience_id = parse_id(pk)  # "abc", "１２" or a number past any ID: none of ours
-        if audience_id is None:
-            raise Http404
-        return get_object_or_404(
-            self.get_queryset().select_related("current_version", "duplicated_from"), pk=audience_id
-        )
-
-    def _detail(self, audience) -> dict:
-        context = {
-            **self.get_serializer_context(),
-            "loads": audience_active_loads(audience_ids=[audience.pk]),
-            "history": audience_history(audience=audience)[:50],
-            "usages": audience_campaigns(audience=audience),
-        }
-        return AudienceDetailSerializer(audience, context=context).data

@@ -1,8 +1,10 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-from .api import AudienceViewSet
+from . import api
 
-router = SimpleRouter()
-router.register("audiences", AudienceViewSet, basename="audience")
-
-urlpatterns = router.urls
+urlpatterns = [
+    path("audiences/", api.AudienceListApi.as_view(), name="api-audiences"),
+    path("audiences/bulk-delete/", api.AudienceBulkDeleteApi.as_view(), name="api-audiences-bulk-delete"),
+    path("audiences/<int:pk>/", api.AudienceDetailApi.as_view(), name="api-audience"),
+    path("audiences/<int:pk>/duplicate/", api.AudienceDuplicateApi.as_view(), name="api-audience-duplicate"),
+]

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 
@@ -69,7 +67,12 @@ class Audience(models.Model):
     # Copied from the current version when it is switched in, so the table sorts on an indexed column.
     voter_count = models.PositiveBigIntegerField(null=True, blank=True)
     household_count = models.PositiveBigIntegerField(null=True, blank=True)
-    data_cpm = models.DecimalField("data CPM", max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    # Set by ops per audience; empty until they do (shown as "—", never as a price of $0.00).
+    data_cpm = models.DecimalField("data CPM", max_digits=8, decimal_places=2, null=True, blank=True)
+    # How many campaigns have the audience on their Allowlist / Blocklist. Kept by the Campaigns app's
+    # targeting services in the transaction that changes the lists (the Audiences app cannot see them).
+    allowlist_campaigns = models.PositiveIntegerField(default=0, editable=False)
+    blocklist_campaigns = models.PositiveIntegerField(default=0, editable=False)
     duplicated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )

@@ -1,41 +1,17 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import Organization
 from iqm_portal.query import parse_id, search_text
 
-from .models import Audience, AudienceSource, AudienceStatus, AudienceType
+from .models import Audience, AudienceStatus, AudienceType
 
 
 def audience_list(*, organization: Organization) -> QuerySet[Audience]:
     """Every audience the organization owns: the one gate through which pages, API and tasks reach them."""
     return Audience.objects.filter(organization=organization)
-
-
-def _usage_count(list_type: str) -> Coalesce:
-    from campaigns.models import CampaignAudience
-
-    counted = (
-        CampaignAudience.objects.filter(audience=OuterRef("pk"), list_type=list_type)
-        .order_by()
-        .values("audience")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def audience_list_with_usage(*, organization: Organization) -> QuerySet[Audience]:
-    """Audiences with how many campaigns allowlist and blocklist each.
-
-    Correlated subqueries rather than a join and GROUP BY: PostgreSQL evaluates them for the rows of the
-    page only, so a page of 50 costs the same among ten thousand audiences.
-    """
-    return audience_list(organization=organization).annotate(
-        allowlist_campaigns=_usage_count("allowlist"), blocklist_campaigns=_usage_count("blocklist")
-    )
 
 
 def audience_type_counts(*, organization: Organization) -> dict[str, int]:
@@ -62,6 +38,14 @@ SORTS = {
 }
 DEFAULT_SORT = "-created"
 
+# The reach-range filter (IQM's): URL value -> (label, voters from, voters below).
+SIZES = {
+    "lt10k": ("Under 10 K", None, 10_000),
+    "10k-100k": ("10 K – 100 K", 10_000, 100_000),
+    "100k-1m": ("100 K – 1 M", 100_000, 1_000_000),
+    "1m+": ("1 M and over", 1_000_000, None),
+}
+
 
 @dataclass(frozen=True)
 class AudienceQuery:
@@ -70,6 +54,7 @@ class AudienceQuery:
     audience_type: str = AudienceType.SEGMENTED  # "" means all types
     search: str = ""
     status: str = ""
+    size: str = ""
     sort: str = DEFAULT_SORT
 
     @classmethod
@@ -79,11 +64,13 @@ class AudienceQuery:
         if audience_type not in AudienceType.values and audience_type != "all":
             audience_type = AudienceType.SEGMENTED
         status = params.get("status", "")
+        size = params.get("size", "")
         sort_value = params.get(sort, DEFAULT_SORT)
         return cls(
             audience_type="" if audience_type == "all" else audience_type,
             search=search_text(params.get(search)),
             status=status if status in AudienceStatus.values else "",
+            size=size if size in SIZES else "",
             sort=sort_value if sort_value.lstrip("-") in SORTS else DEFAULT_SORT,
         )
 
@@ -116,60 +103,17 @@ def audience_order(queryset: QuerySet[Audience], sort: str) -> QuerySet[Audience
 
 
 def audience_table(*, organization: Organization, query: AudienceQuery) -> QuerySet[Audience]:
-    audiences = audience_list_with_usage(organization=organization)
+    audiences = audience_list(organization=organization)
     if query.audience_type:
         audiences = audiences.filter(audience_type=query.audience_type)
     if query.status:
         audiences = audiences.filter(status=query.status)
+    if query.size:
+        _, low, high = SIZES[query.size]
+        audiences = audiences.filter(voter_count__isnull=False)
+        if low is not None:
+            audiences = audiences.filter(voter_count__gte=low)
+        if high is not None:
+            audiences = audiences.filter(voter_count__lt=high)
     audiences = audience_search(audiences, query.search)
     return audience_order(audiences, query.sort)
-
-
-def audience_active_loads(*, audience_ids) -> dict[int, float]:
-    """Progress (0–1) of the transmission each audience is loading now, for the progress bars."""
-    from l2_ingest.models import Transmission, TransmissionStatus
-
-    active = (
-        Transmission.objects.filter(
-            audience_id__in=audience_ids,
-            status__in=[TransmissionStatus.QUEUED, TransmissionStatus.PROCESSING],
-        )
-        .order_by("audience_id", "-received_at")
-        .values_list("audience_id", "progress")
-    )
-    loads: dict[int, float] = {}
-    for audience_id, progress in active:
-        loads.setdefault(audience_id, progress)
-    return loads
-
-
-def audience_campaigns(*, audience: Audience):
-    """The campaigns that use the audience, with the list each has it on."""
-    return audience.campaign_targets.select_related("campaign", "campaign__insertion_order").order_by(
-        "list_type", "campaign__name"
-    )
-
-
-def audience_history(*, audience: Audience):
-    """Every transmission that fed the audience (a duplicate: its original's), newest first."""
-    source = audience.duplicated_from if audience.source == AudienceSource.DUPLICATE else audience
-    if source is None:
-        return audience.transmissions.none()
-    return source.transmissions.select_related("version").order_by("-received_at")
-
-
-def campaign_options(*, organization: Organization, search: str = "", limit: int = 20):
-    """Campaigns offered by the Add To Campaign picker: those that can receive audiences, by name."""
-    from campaigns.models import TARGETABLE_CAMPAIGN_STATUSES, CampaignType
-    from campaigns.selectors import campaign_list
-
-    campaigns = (
-        campaign_list(organization=organization)
-        .filter(status__in=TARGETABLE_CAMPAIGN_STATUSES)
-        .exclude(campaign_type=CampaignType.PG)
-        .select_related("insertion_order")
-        .order_by("name")
-    )
-    if search:
-        campaigns = campaigns.filter(name__icontains=search)
-    return campaigns[:limit]

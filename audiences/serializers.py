@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import TargetingList
 from iqm_portal.api import IdField
 
 from .models import Audience, AudienceVersion
@@ -72,7 +71,7 @@ class TransmissionOutput(serializers.Serializer):
 class CampaignUseOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    list = serializers.ChoiceField(choices=TargetingList.choices)
+    list = serializers.ChoiceField(choices=[("allowlist", "Allowlist"), ("blocklist", "Blocklist")])
 
 
 class AudienceDetailSerializer(AudienceListSerializer):
@@ -111,27 +110,24 @@ class AudienceDetailSerializer(AudienceListSerializer):
     def get_versions(self, audience) -> list[dict]:
         return [
             {
-                "transmission_id": str(t.pk),
-                "status": t.status,
-                "received_at": t.received_at,
-                "finished_at": t.finished_at,
-                "version": t.version.number if t.version else None,
-                "rows_read": t.rows_read,
-                "voters_accepted": t.voters_accepted,
-                "duplicates": t.duplicates,
-                "rows_rejected": t.rows_rejected,
-                "failure_reason": t.failure_reason or None,
-                "errors": t.errors,
+                "transmission_id": feed.transmission_id,
+                "status": feed.status,
+                "received_at": feed.received_at,
+                "finished_at": feed.finished_at,
+                "version": feed.version,
+                "rows_read": feed.rows_read,
+                "voters_accepted": feed.voters_accepted,
+                "duplicates": feed.duplicates,
+                "rows_rejected": feed.rows_rejected,
+                "failure_reason": feed.failure_reason,
+                "errors": feed.errors,
             }
-            for t in self.context["history"]
+            for feed in self.context["feeds"]
         ]
 
     @extend_schema_field(CampaignUseOutput(many=True))
     def get_campaigns(self, audience) -> list[dict]:
-        return [
-            {"id": u.campaign_id, "name": u.campaign.name, "list": u.list_type}
-            for u in self.context["usages"]
-        ]
+        return [{"id": use.id, "name": use.name, "list": use.list} for use in self.context["uses"]]
 
 
 class AudienceUpdateSerializer(serializers.Serializer):
@@ -143,13 +139,22 @@ class AudienceDuplicateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False)
 
 
-class AddToCampaignsSerializer(serializers.Serializer):
-    audience_ids = serializers.ListField(child=IdField(), min_length=1)
-    campaign_ids = serializers.ListField(child=IdField(), required=False, default=list)
-    insertion_order_ids = serializers.ListField(child=IdField(), required=False, default=list)
-    list = serializers.ChoiceField(choices=TargetingList.choices)
+class AudienceBulkDeleteSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
 
-    def validate(self, data):
-        if not data["campaign_ids"] and not data["insertion_order_ids"]:
-            raise serializers.ValidationError({"campaign_ids": ["Give campaign_ids or insertion_order_ids."]})
-        return data
+
+class DeletedAudienceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RefusedAudienceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    reason = serializers.CharField()
+    campaigns = CampaignUseOutput(many=True, help_text="What holds the audience: take it off these first.")
+
+
+class AudienceBulkDeleteOutput(serializers.Serializer):
+    deleted = DeletedAudienceOutput(many=True)
+    refused = RefusedAudienceOutput(many=True)

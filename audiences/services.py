@@ -1,12 +1,15 @@
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from campaigns.services.reach import campaign_reach_refresh_on_commit
 from iqm_portal.exceptions import ApplicationError
 
+from .extensions import AudienceUse, audience_uses
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
+from .signals import audience_versions_switched_on_commit
 from .voter_store import VersionWriter, analyze_version, discard_version_rows
 
 
@@ -29,18 +32,15 @@ def audience_update(*, audience: Audience, name: str | None = None, notes: str |
 
 
 def _usage_message(audience: Audience) -> str | None:
-    names = list(
-        audience.campaign_targets.select_related("campaign")
-        .order_by("campaign__name")
-        .values_list("campaign__name", flat=True)[:4]
-    )
-    if not names:
+    """Why the audience cannot be deleted: what holds it, by name (the first three), or None."""
+    uses = audience_uses(audience_ids=[audience.pk])[audience.pk]
+    if not uses:
         return None
-    total = audience.campaign_targets.count()
+    names = sorted(use.name for use in uses)
     shown = ", ".join(f"“{n}”" for n in names[:3])
-    more = f" and {total - 3} more" if total > 3 else ""
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return (
-        f"“{audience.name}” is used by {total} campaign{'s' if total != 1 else ''} ({shown}{more}); "
+        f"“{audience.name}” is used by {len(names)} campaign{'s' if len(names) != 1 else ''} ({shown}{more}); "
         "remove it from their Allowlists and Blocklists first."
     )
 
@@ -79,6 +79,39 @@ def audience_delete(*, audience: Audience) -> None:
     gone = sorted(version_ids - set(kept))
     # Dropping a version's voters must not run inside the transaction (it waits for readers to finish).
     transaction.on_commit(lambda: [discard_version_rows(version_id) for version_id in gone])
+
+
+@dataclass
+class AudienceDeleteResult:
+    """What a bulk delete did: the audiences deleted, and those refused with what holds each."""
+
+    deleted: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[Audience, list[AudienceUse]]] = field(default_factory=list)
+
+
+def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
+    """Delete each of these audiences that nothing uses; list the others with the campaigns that hold them.
+
+    One transaction per audience, so one refusal (or a campaign taking an audience up meanwhile) never
+    undoes the others. IDs of another organization are ignored, as if they did not exist.
+    """
+    result = AudienceDeleteResult()
+    audiences = list(
+        Audience.objects.filter(organization=organization, pk__in=list(audience_ids)).order_by("name")
+    )
+    uses = audience_uses(audience_ids=[a.pk for a in audiences])
+    for audience in audiences:
+        if uses.get(audience.pk):
+            result.refused.append((audience, uses[audience.pk]))
+            continue
+        audience_id = audience.pk  # Django clears it once the row is gone
+        try:
+            audience_delete(audience=audience)
+        except ApplicationError:
+            result.refused.append((audience, audience_uses(audience_ids=[audience_id])[audience_id]))
+        else:
+            result.deleted.append((audience_id, audience.name))
+    return result
 
 
 def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audience:
@@ -215,7 +248,7 @@ def audience_version_activate(
         for name, value in origin.items():
             setattr(audience, name, value)
         audience.save()
-        campaign_reach_refresh_on_commit(audience_ids=[audience.pk])
+        audience_versions_switched_on_commit(audience_ids=[audience.pk])
     analyze_version(version.pk)
     return audience
 

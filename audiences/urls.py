@@ -9,9 +9,9 @@ urlpatterns = [
     path("<int:audience_id>/", views.details, name="details"),
     path("<int:audience_id>/row/", views.row, name="row"),
     path("<int:audience_id>/edit/", views.edit, name="edit"),
+    path("<int:audience_id>/rename/", views.rename, name="rename"),
+    path("<int:audience_id>/name/", views.name_cell, name="name_cell"),
+    path("delete/", views.bulk_delete, name="bulk_delete"),
     path("<int:audience_id>/duplicate/", views.duplicate, name="duplicate"),
     path("<int:audience_id>/delete/", views.delete, name="delete"),
-    path("add-to-campaign/", views.add_to_campaign, name="add_to_campaign"),
-    path("add-to-campaign/campaigns/", views.campaign_choices, name="campaign_choices"),
-    path("create-campaign/", views.create_campaign, name="create_campaign"),
 ]

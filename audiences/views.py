@@ -3,33 +3,26 @@
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import organization_required
-from campaigns.forms import CampaignCreateForm
-from campaigns.models import CampaignType
-from campaigns.services import campaign_create, campaign_targeting_update
+from iqm_portal.dialogs import dialog_closed, render_dialog
 from iqm_portal.exceptions import ApplicationError
-from iqm_portal.query import parse_id, parse_ids, search_text
+from iqm_portal.query import parse_id, parse_ids
 
-from .forms import AddToCampaignForm, AudienceEditForm
-from .models import AudienceStatus, AudienceType
-from .notices import audience_notices_attach
-from .selectors import (
-    AudienceQuery,
-    audience_active_loads,
-    audience_campaigns,
-    audience_history,
-    audience_list,
-    audience_list_with_usage,
-    audience_table,
-    audience_type_counts,
-    campaign_options,
+from .extensions import (
+    audience_feeds,
+    audience_load_progress_attach,
+    audience_notices_attach,
+    audience_selection_actions,
+    audience_uses,
 )
-from .services import audience_delete, audience_duplicate, audience_update
+from .forms import AudienceEditForm, AudienceRenameForm
+from .models import AudienceStatus, AudienceType
+from .selectors import SIZES, AudienceQuery, audience_list, audience_table, audience_type_counts
+from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 
 PAGE_SIZES = (25, 50, 100)
 CHART_TITLES = [
@@ -42,12 +35,8 @@ CHART_TITLES = [
 ]
 
 
-def _triggers(response: HttpResponse, *, message: str = "", level: str = "success", **events) -> HttpResponse:
-    """Tell the page what happened (htmx HX-Trigger): close the pop-up, refresh the table, say something."""
-    if message:
-        events["showMessage"] = {"text": message, "level": level}
-    response["HX-Trigger"] = json.dumps(events)
-    return response
+def _home_url() -> str:
+    return reverse("audiences:home")
 
 
 def _audience(request, audience_id: int):
@@ -71,15 +60,15 @@ def _columns(request, query: AudienceQuery) -> list[dict]:
     columns = []
     for key, label, numeric in [
         ("id", "ID", False),
-        ("name", "Name", False),
+        ("name", "Audience Name", False),
         (None, "Status", False),
         ("voters", "Voters", True),
         ("households", "Households", True),
         ("cpm", "Data CPM", True),
         ("created", "Created", False),
         ("refreshed", "Last refreshed", False),
-        ("allowlisted", "Allowlisted", True),
-        ("blocklisted", "Blocklisted", True),
+        ("allowlisted", "Allow\u00adlisted", True),
+        ("blocklisted", "Block\u00adlisted", True),
     ]:
         column = {"label": label, "numeric": numeric, "key": key}
         if key:
@@ -102,9 +91,7 @@ def _table_context(request) -> dict:
     # A page that is no number in ASCII digits is the first one (int() would read "２" as 2).
     page = paginator.get_page(parse_id(request.GET.get("page", "")))
     audiences = list(page.object_list)
-    loads = audience_active_loads(audience_ids=[a.pk for a in audiences])
-    for audience in audiences:
-        audience.load_progress = loads.get(audience.pk)
+    audience_load_progress_attach(audiences=audiences)
     audience_notices_attach(request=request, audiences=audiences, place="row")
     return {
         "query": query,
@@ -117,7 +104,9 @@ def _table_context(request) -> dict:
         "next_url": _query_url(request, page=page.next_page_number()) if page.has_next() else None,
         "table_url": request.get_full_path(),
         "statuses": AudienceStatus.choices,
+        "sizes": [(value, label) for value, (label, _, _) in SIZES.items()],
         "can_edit": request.membership.can_edit,
+        "row_actions": audience_selection_actions(request=request),
     }
 
 
@@ -137,6 +126,7 @@ def _home_context(request) -> dict:
     context["total"] = sum(counts.values())
     context["all_url"] = _query_url(request, type="all", q="", status="")
     context["title"] = f"{AudienceType(selected).label} Audience" if selected else "All Audiences"
+    context["selection_actions"] = context["row_actions"]
     return context
 
 
@@ -153,8 +143,8 @@ def home(request):
 @require_GET
 def row(request, audience_id: int):
     """One table row, polled while its audience loads so the progress bar advances on its own."""
-    audience = get_object_or_404(audience_list_with_usage(organization=request.organization), pk=audience_id)
-    audience.load_progress = audience_active_loads(audience_ids=[audience.pk]).get(audience.pk)
+    audience = get_object_or_404(audience_list(organization=request.organization), pk=audience_id)
+    audience_load_progress_attach(audiences=[audience])
     audience_notices_attach(request=request, audiences=[audience], place="row")
     return render(
         request,
@@ -162,6 +152,8 @@ def row(request, audience_id: int):
         {
             "audience": audience,
             "checked": request.GET.get("audience") == str(audience.pk),
+            "can_edit": request.membership.can_edit,
+            "row_actions": audience_selection_actions(request=request),
         },
     )
 
@@ -191,19 +183,17 @@ def _charts(stats: dict) -> list[dict]:
 def details(request, audience_id: int):
     """The Audience Details pop-up: figures, L2 origin, version history, campaigns, make-up charts."""
     audience = get_object_or_404(
-        audience_list_with_usage(organization=request.organization).select_related(
-            "current_version", "duplicated_from"
-        ),
+        audience_list(organization=request.organization).select_related("current_version", "duplicated_from"),
         pk=audience_id,
     )
     version = audience.current_version
+    audience_load_progress_attach(audiences=[audience])
     audience_notices_attach(request=request, audiences=[audience], place="details")
     context = {
         "audience": audience,
         "version": version,
-        "load_progress": audience_active_loads(audience_ids=[audience.pk]).get(audience.pk),
-        "history": audience_history(audience=audience)[:50],
-        "usages": audience_campaigns(audience=audience),
+        "feeds": audience_feeds(audience=audience),
+        "uses": audience_uses(audience_ids=[audience.pk])[audience.pk],
         "charts": _charts(version.stats if version else {}),
         "can_edit": request.membership.can_edit,
     }
@@ -231,11 +221,12 @@ def edit(request, audience_id: int):
         except ApplicationError as error:
             form.add_error(error.field, error.message)
         else:
-            response = HttpResponse(status=204)
-            return _triggers(
-                response, closeModal=True, audiencesChanged=True, message=f"Saved “{audience.name}”."
+            return dialog_closed(
+                request, audiencesChanged=True, message=f"Saved “{audience.name}”.", back=_home_url()
             )
-    return render(request, "audiences/_edit.html", {"audience": audience, "form": form})
+    return render_dialog(
+        request, "audiences/_edit.html", {"audience": audience, "form": form}, back=_home_url()
+    )
 
 
 @organization_required(edit=True)
@@ -245,13 +236,12 @@ def duplicate(request, audience_id: int):
     try:
         copy = audience_duplicate(audience=audience)
     except ApplicationError as error:
-        return _triggers(HttpResponse(status=204), message=error.message, level="error")
-    response = HttpResponse(status=204)
-    return _triggers(
-        response,
-        closeModal=True,
+        return dialog_closed(request, message=error.message, level="error", back=_home_url())
+    return dialog_closed(
+        request,
         audiencesChanged=True,
         message=f"Duplicated as “{copy.name}” (ID {copy.pk}), on the same voters; L2 refreshes only the original.",
+        back=_home_url(),
     )
 
 
@@ -267,100 +257,63 @@ def delete(request, audience_id: int):
         except ApplicationError as error:
             refusal = error.message
         else:
-            return _triggers(
-                HttpResponse(status=204),
-                closeModal=True,
-                audiencesChanged=True,
-                message=f"Deleted “{audience.name}”.",
+            return dialog_closed(
+                request, audiencesChanged=True, message=f"Deleted “{audience.name}”.", back=_home_url()
             )
-    usages = audience_campaigns(audience=audience)
-    return render(
-        request, "audiences/_delete.html", {"audience": audience, "usages": usages, "refusal": refusal}
+    uses = audience_uses(audience_ids=[audience.pk])[audience.pk]
+    return render_dialog(
+        request,
+        "audiences/_delete.html",
+        {"audience": audience, "uses": uses, "refusal": refusal},
+        back=_home_url(),
     )
-
-
-def _ticked(request, data: QueryDict) -> list:
-    ids = parse_ids(data.getlist("audience"))
-    return list(audience_list(organization=request.organization).filter(pk__in=ids).order_by("name"))
 
 
 @organization_required(edit=True)
 @require_http_methods(["GET", "POST"])
-def add_to_campaign(request):
-    """Add the ticked audiences to campaigns' Allowlists or Blocklists; report per campaign."""
-    data = request.POST if request.method == "POST" else None
-    form = AddToCampaignForm(
-        data, organization=request.organization, initial={"audience": request.GET.getlist("audience")}
-    )
-    ticked = _ticked(request, request.POST if data else request.GET)
-    chosen = (
-        list(form.fields["campaign"].queryset.filter(pk__in=parse_ids((data or {}).getlist("campaign"))))
-        if data
-        else []
-    )
-    if data and form.is_valid():
-        cleaned = form.cleaned_data
-        list_type = cleaned["list_type"]
-        ids = [a.pk for a in cleaned["audience"]]
-        results = campaign_targeting_update(
-            organization=request.organization,
-            campaign_ids=[c.pk for c in cleaned["campaign"]],
-            insertion_order_ids=[cleaned["insertion_order"].pk] if cleaned["insertion_order"] else [],
-            allowlist=ids if list_type == "allowlist" else [],
-            blocklist=ids if list_type == "blocklist" else [],
-        )
-        response = render(
-            request,
-            "audiences/_add_to_campaign_result.html",
-            {"results": results, "list_label": dict(form.fields["list_type"].choices)[list_type]},
-        )
-        return _triggers(response, audiencesChanged=True)
-    return render(
-        request, "audiences/_add_to_campaign.html", {"form": form, "ticked": ticked, "chosen": chosen}
-    )
+def rename(request, audience_id: int):
+    """Inline rename in the table: the name cell becomes a one-field form; Save keeps it, Esc goes back."""
+    audience = _audience(request, audience_id)
+    form = AudienceRenameForm(request.POST or None, initial={"name": audience.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audience_update(audience=audience, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            form.add_error("name", error.message)
+        else:
+            response = render(request, "audiences/_name_cell.html", {"audience": audience, "can_edit": True})
+            response["HX-Trigger"] = json.dumps({"showMessage": {"text": f"Renamed “{audience.name}”."}})
+            return response
+    return render(request, "audiences/_name_form.html", {"audience": audience, "form": form})
 
 
 @organization_required
 @require_GET
-def campaign_choices(request):
-    """The Add To Campaign picker's options, filtered as the user types."""
-    options = campaign_options(
-        organization=request.organization, search=search_text(request.GET.get("q"), limit=100)
+def name_cell(request, audience_id: int):
+    """The name cell as shown (a rename cancelled)."""
+    audience = _audience(request, audience_id)
+    return render(
+        request, "audiences/_name_cell.html", {"audience": audience, "can_edit": request.membership.can_edit}
     )
-    return render(request, "audiences/_campaign_options.html", {"options": options})
 
 
 @organization_required(edit=True)
 @require_http_methods(["GET", "POST"])
-def create_campaign(request):
-    """Create Campaign: IO, unique name, type; the ticked audiences go on its Allowlist."""
-    data = request.POST if request.method == "POST" else None
-    ticked = _ticked(request, request.POST if data else request.GET)
-    form = CampaignCreateForm(data, organization=request.organization)
-    if data and form.is_valid():
-        if not ticked:
-            form.add_error(None, "Tick at least one audience in the table.")
-        elif form.cleaned_data["campaign_type"] == CampaignType.PG:
-            form.add_error(
-                "campaign_type",
-                "PG campaigns take no audience targeting; choose Advanced to target these audiences.",
-            )
-        else:
-            try:
-                campaign, targeting = campaign_create(
-                    organization=request.organization,
-                    insertion_order=form.cleaned_data["insertion_order"],
-                    name=form.cleaned_data["name"],
-                    campaign_type=form.cleaned_data["campaign_type"],
-                    allowlist=[a.pk for a in ticked],
-                )
-            except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                response = render(
-                    request,
-                    "audiences/_create_campaign_result.html",
-                    {"campaign": campaign, "targeting_results": [targeting] if targeting else []},
-                )
-                return _triggers(response, audiencesChanged=True)
-    return render(request, "audiences/_create_campaign.html", {"form": form, "ticked": ticked})
+def bulk_delete(request):
+    """Delete the ticked audiences: those no campaign uses go; the others are listed with their campaigns."""
+    data = request.POST if request.method == "POST" else request.GET
+    ids = parse_ids(data.getlist("audience"))
+    if request.method == "POST":
+        result = audience_delete_many(organization=request.organization, audience_ids=ids)
+        response = render_dialog(
+            request, "audiences/_bulk_delete_result.html", {"result": result}, back=_home_url()
+        )
+        response["HX-Trigger"] = json.dumps({"audiencesChanged": True})
+        return response
+    audiences = list(audience_list(organization=request.organization).filter(pk__in=ids).order_by("name"))
+    uses = audience_uses(audience_ids=[a.pk for a in audiences])
+    context = {
+        "deletable": [a for a in audiences if not uses.get(a.pk)],
+        "in_use": [(a, uses[a.pk]) for a in audiences if uses.get(a.pk)],
+    }
+    return render_dialog(request, "audiences/_bulk_delete.html", context, back=_home_url())

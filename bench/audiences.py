@@ -21,6 +21,7 @@ def _populate():
     from accounts.models import Membership, Organization, Role
     from audiences.models import Audience, AudienceStatus
     from campaigns.models import Campaign, CampaignAudience, InsertionOrder
+    from campaigns.services.usage import audience_usage_recount
 
     rng = random.Random(7)
     organization = Organization.objects.create(account_id=123456, name="Bench")
@@ -70,6 +71,7 @@ def _populate():
                 )
             )
     CampaignAudience.objects.bulk_create(targets, batch_size=5000)
+    audience_usage_recount(audience_ids=own)  # what the targeting services keep, done once in bulk
     return user
 
 

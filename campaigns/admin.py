@@ -4,6 +4,7 @@ from django.db.models import Count
 from audiences.admin import ReadOnlyAdminMixin
 
 from .models import Campaign, CampaignAudience, InsertionOrder
+from .services import campaign_delete, insertion_order_delete
 
 
 @admin.register(InsertionOrder)
@@ -35,6 +36,14 @@ class InsertionOrderAdmin(admin.ModelAdmin):
         if obj is not None:
             return [*self.readonly_fields, "organization", "budget_type"]
         return self.readonly_fields
+
+    # Deletes go through the service, which keeps the audiences' campaign counts right.
+    def delete_model(self, request, obj):
+        insertion_order_delete(insertion_order=obj)
+
+    def delete_queryset(self, request, queryset):
+        for insertion_order in queryset:
+            insertion_order_delete(insertion_order=insertion_order)
 
 
 class CampaignAudienceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -77,6 +86,13 @@ class CampaignAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Campaigns are created in the Campaigns app, where the IO's dates and the name rules are checked.
         return False
+
+    def delete_model(self, request, obj):
+        campaign_delete(campaign=obj)
+
+    def delete_queryset(self, request, queryset):
+        for campaign in queryset:
+            campaign_delete(campaign=campaign)
 
 
 @admin.register(CampaignAudience)

@@ -3,6 +3,11 @@ from django.urls import path
 from . import api
 
 urlpatterns = [
+    path(
+        "audiences/add-to-campaigns/",
+        api.AudienceAddToCampaignsApi.as_view(),
+        name="api-audiences-add-to-campaigns",
+    ),
     path("insertion-orders/", api.InsertionOrderListApi.as_view(), name="api-insertion-orders"),
     path("insertion-orders/<int:pk>/", api.InsertionOrderDetailApi.as_view(), name="api-insertion-order"),
     path("campaigns/", api.CampaignListApi.as_view(), name="api-campaigns"),

@@ -3,22 +3,20 @@ from decimal import Decimal
 from django import forms
 
 from accounts.models import Organization
+from audiences.selectors import audience_list
+from iqm_portal.exceptions import ApplicationError
 
-from .models import BudgetType, CampaignStatus, CampaignType, InsertionOrderStatus
-from .selectors import insertion_order_list
-from .services import campaign_name_available
-
-# The time zones US political advertisers run in; an IO's dates are days in its time zone.
-TIME_ZONES = [
-    ("America/New_York", "Eastern (America/New_York)"),
-    ("America/Chicago", "Central (America/Chicago)"),
-    ("America/Denver", "Mountain (America/Denver)"),
-    ("America/Phoenix", "Arizona (America/Phoenix)"),
-    ("America/Los_Angeles", "Pacific (America/Los_Angeles)"),
-    ("America/Anchorage", "Alaska (America/Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Pacific/Honolulu)"),
-    ("UTC", "UTC"),
-]
+from .models import (
+    DEFAULT_TIME_ZONE,
+    IO_TIME_ZONES,
+    BudgetType,
+    CampaignStatus,
+    CampaignType,
+    InsertionOrderStatus,
+    TargetingList,
+)
+from .selectors import campaign_list, insertion_order_list
+from .services import campaign_name_check, campaign_status_choices, campaign_status_moves
 
 
 class DateInput(forms.DateInput):
@@ -42,7 +40,8 @@ def _money(label: str, *, required: bool = False, max_digits: int = 12) -> forms
 class CampaignCreateForm(forms.Form):
     """Create Campaign: insertion order, a name unique in the organization, and the campaign type.
 
-    Used by the Audiences app (with the ticked audiences) and by an insertion order's page (IO fixed).
+    Used by the Audiences app (with the ticked audiences) and by an insertion order's page, where the IO is
+    the page's and the form has no field for it. Whether the IO takes campaigns is the service's to say.
     """
 
     insertion_order = forms.ModelChoiceField(queryset=None, empty_label="Choose an insertion order")
@@ -58,17 +57,14 @@ class CampaignCreateForm(forms.Form):
             status=InsertionOrderStatus.ACTIVE
         )
         if insertion_order is not None:
-            self.fields["insertion_order"].initial = insertion_order.pk
-            self.fields["insertion_order"].widget = forms.HiddenInput()
+            del self.fields["insertion_order"]
 
     def clean_name(self) -> str:
-        # The same words as the service's, which checks again (and a unique constraint after it).
-        name = self.cleaned_data["name"].strip()
-        if name and not campaign_name_available(organization=self.organization, name=name):
-            raise forms.ValidationError(
-                f"A campaign named “{name}” already exists in this organization; choose another name."
-            )
-        return name
+        # Said early, beside the field; the service checks again on create (and a unique constraint after it).
+        try:
+            return campaign_name_check(organization=self.organization, name=self.cleaned_data["name"])
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
 
 
 class InsertionOrderForm(forms.Form):
@@ -88,7 +84,7 @@ class InsertionOrderForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
         help_text="Dollars for a budget IO, impressions for an impressions IO.",
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONES, initial="America/New_York", label="Time zone")
+    time_zone = forms.ChoiceField(choices=IO_TIME_ZONES, initial=DEFAULT_TIME_ZONE, label="Time zone")
     status = forms.ChoiceField(
         choices=[(InsertionOrderStatus.ACTIVE, "Active"), (InsertionOrderStatus.EXPIRED, "Expired")],
         required=False,
@@ -114,6 +110,9 @@ class InsertionOrderForm(forms.Form):
         if instance is None:
             del self.fields["status"]
         else:
+            if instance.time_zone not in dict(IO_TIME_ZONES):
+                # An IO keeps a zone the list no longer offers (the service accepts it unchanged).
+                self.fields["time_zone"].choices = [*IO_TIME_ZONES, (instance.time_zone, instance.time_zone)]
             self.fields["budget_type"].disabled = True
             self.fields["budget_type"].help_text = "Fixed when the insertion order was created."
 
@@ -130,9 +129,7 @@ class CampaignSettingsForm(forms.Form):
     """A campaign's settings on its edit page (its type is fixed once created)."""
 
     name = forms.CharField(max_length=255, label="Campaign name")
-    status = forms.ChoiceField(
-        choices=[c for c in CampaignStatus.choices if c[0] != CampaignStatus.DELETED], label="Status"
-    )
+    status = forms.ChoiceField(choices=CampaignStatus.choices, label="Status")
     start_date = forms.DateField(label="Start date", widget=DateInput())
     end_date = forms.DateField(label="End date", widget=DateInput())
     daily_budget = _money("Daily budget ($)")
@@ -145,8 +142,12 @@ class CampaignSettingsForm(forms.Form):
         self.campaign = campaign
         kwargs.setdefault("initial", {name: getattr(campaign, name) for name in self.FIELDS})
         super().__init__(*args, **kwargs)
-        if campaign.status == CampaignStatus.DELETED:
-            self.fields["status"].choices = CampaignStatus.choices
+        # The select offers the current status and the moves the service allows from it; any status posted is
+        # still read, so that the service, not the form, refuses a forbidden one, in its own words.
+        self.fields["status"].widget.choices = campaign_status_choices(campaign.status)
+        if not campaign_status_moves(campaign.status):
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = "Set by the system; it cannot be changed here."
         io = campaign.insertion_order
         for name in ("start_date", "end_date"):
             self.fields[name].widget.attrs.update(
@@ -159,3 +160,41 @@ class CampaignSettingsForm(forms.Form):
     def changes(self) -> dict:
         """Only what changed, so saving an untouched form writes nothing."""
         return {name: self.cleaned_data[name] for name in self.FIELDS if name in self.changed_data}
+
+
+class _AudiencesField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, widget=forms.MultipleHiddenInput, **kwargs)
+
+
+class AddToCampaignForm(forms.Form):
+    """Add the ticked audiences to chosen campaigns, or to every campaign of an insertion order."""
+
+    audience = _AudiencesField(error_messages={"required": "Tick at least one audience in the table."})
+    campaign = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.MultipleHiddenInput)
+    insertion_order = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="— none —",
+        label="Or an insertion order (all its campaigns)",
+    )
+    list_type = forms.ChoiceField(
+        choices=TargetingList.choices,
+        widget=forms.RadioSelect,
+        initial=TargetingList.ALLOWLIST,
+        label="Add to the",
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].queryset = audience_list(organization=organization)
+        self.fields["campaign"].queryset = campaign_list(organization=organization)
+        self.fields["insertion_order"].queryset = insertion_order_list(organization=organization).order_by(
+            "name"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("campaign") and not data.get("insertion_order"):
+            self.add_error("campaign", "Choose at least one campaign, or an insertion order.")
+        return data

@@ -13,6 +13,21 @@ class BudgetType(models.TextChoices):
     IMPRESSIONS = "impressions", "Impressions"
 
 
+# The time zones US political advertisers run in; an IO's dates are days in its time zone. The services accept
+# only these, the pages offer them, and the API names them.
+IO_TIME_ZONES = (
+    ("America/New_York", "Eastern (America/New_York)"),
+    ("America/Chicago", "Central (America/Chicago)"),
+    ("America/Denver", "Mountain (America/Denver)"),
+    ("America/Phoenix", "Arizona (America/Phoenix)"),
+    ("America/Los_Angeles", "Pacific (America/Los_Angeles)"),
+    ("America/Anchorage", "Alaska (America/Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Pacific/Honolulu)"),
+    ("UTC", "UTC"),
+)
+DEFAULT_TIME_ZONE = "America/New_York"
+
+
 class InsertionOrderStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
@@ -31,7 +46,7 @@ class InsertionOrder(models.Model):
     budget_total = models.DecimalField(
         max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
-    time_zone = models.CharField(max_length=64, default="America/New_York")
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
     status = models.CharField(
         max_length=16, choices=InsertionOrderStatus.choices, default=InsertionOrderStatus.ACTIVE
     )
@@ -57,11 +72,14 @@ class CampaignType(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
+    """Which of these an advertiser may set, and from which, is campaigns.services.status's table."""
+
     DRAFT = "draft", "Draft"
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
     PAUSED = "paused", "Paused"
     EXPIRED = "expired", "Expired"
+    REJECTED = "rejected", "Rejected"
     DELETED = "deleted", "Deleted"
 
 

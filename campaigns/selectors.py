@@ -5,9 +5,16 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import Organization
 from audiences.models import TARGETABLE_STATUSES, Audience
 from audiences.selectors import audience_list
-from iqm_portal.query import parse_id, search_text
+from iqm_portal.query import name_or_id_filter, search_text
 
-from .models import Campaign, CampaignAudience, InsertionOrder, TargetingList
+from .models import (
+    TARGETABLE_CAMPAIGN_STATUSES,
+    Campaign,
+    CampaignAudience,
+    CampaignType,
+    InsertionOrder,
+    TargetingList,
+)
 
 
 def insertion_order_list(*, organization: Organization) -> QuerySet[InsertionOrder]:
@@ -72,11 +79,32 @@ def audience_eligible_list(
     audiences = audience_list(organization=organization).filter(status__in=TARGETABLE_STATUSES)
     if audience_type:
         audiences = audiences.filter(audience_type=audience_type)
+    return name_or_id_filter(audiences, search).order_by("name", "pk")
+
+
+def audience_campaign_uses(*, audience_ids: Iterable[int]) -> dict[int, list[CampaignAudience]]:
+    """The campaigns that have each audience on a list, by campaign name (one query for all audiences)."""
+    uses: dict[int, list[CampaignAudience]] = {}
+    targets = (
+        CampaignAudience.objects.filter(audience_id__in=list(audience_ids))
+        .select_related("campaign")
+        .order_by("list_type", "campaign__name", "campaign_id")
+    )
+    for target in targets:
+        uses.setdefault(target.audience_id, []).append(target)
+    return uses
+
+
+def campaign_options(*, organization: Organization, search: str = "", limit: int = 20) -> QuerySet[Campaign]:
+    """Campaigns offered by the Add To Campaign picker: those that can receive audiences, by name."""
+    campaigns = (
+        campaign_list(organization=organization)
+        .filter(status__in=TARGETABLE_CAMPAIGN_STATUSES)
+        .exclude(campaign_type=CampaignType.PG)
+        .select_related("insertion_order")
+        .order_by("name")
+    )
     search = search_text(search)
     if search:
-        condition = Q(name__icontains=search)
-        audience_id = parse_id(search)
-        if audience_id is not None:
-            condition |= Q(pk=audience_id)
-        audiences = audiences.filter(condition)
-    return audiences.order_by("name", "pk")
+        campaigns = campaigns.filter(name__icontains=search)
+    return campaigns[:limit]

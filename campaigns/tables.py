@@ -164,6 +164,8 @@ class CampaignTable(PortalTable):
         if not record.reach_current:
             return mark_safe('<span class="reach-updating">Updating…</span>')
         if record.reach is None:  # nothing allowlisted: every voter but the Blocklist's
+            if not record.reach_excluded:
+                return "All voters"
             return format_html(
                 'All voters <span class="muted small">− {}</span>', intcomma(record.reach_excluded)
             )

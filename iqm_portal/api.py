@@ -1,4 +1,7 @@
-"""What every DRF API of the portal shares: problem documents, pagination, the organization in scope."""
+"""What every DRF API of the portal shares: problem documents, pagination, ID fields.
+
+The organization in scope (who may call, in which organization) is the accounts app's: ``accounts.api_scope``.
+"""
 
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -7,28 +10,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_field
-from rest_framework import exceptions, permissions, serializers
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
-
-from accounts.selectors import membership_get
 
 from .exceptions import ApplicationError
 from .outages import is_outage, outage_response
 from .problems import PROBLEM_CONTENT_TYPE, problem_body
 from .query import MAX_ID, parse_id
-
-ORGANIZATION_HEADER = "X-IAA-OW-ID"
-ORGANIZATION_PARAMETER = OpenApiParameter(
-    ORGANIZATION_HEADER,
-    OpenApiTypes.INT,
-    OpenApiParameter.HEADER,
-    description="The account ID of the organization to work in (as under My Profile › Organizations). "
-    "Default: the session's current organization; with a token, the first of yours by name.",
-    examples=[OpenApiExample("An account ID", value=123456)],
-)
 
 
 def _flatten_validation(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -145,48 +136,8 @@ class IdFilter(filters.NumberFilter):
     field_class = IdFormField
 
 
-class IsOrganizationMember(permissions.BasePermission):
-    """Sets ``request.organization``: named by the X-IAA-OW-ID header, else the session's current one.
-
-    Naming an organization the user is not a member of is a 403, never a silent fallback.
-    """
-
-    message = "You are not a member of that organization."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        header = request.headers.get(ORGANIZATION_HEADER)
-        if header:
-            account_id = parse_id(header)
-            if account_id is None:
-                raise exceptions.ValidationError(
-                    {ORGANIZATION_HEADER: ["Give the organization's numeric ID."]}
-                )
-            membership = membership_get(user=user, account_id=account_id)
-        else:
-            membership = getattr(request._request, "membership", None) or membership_get(user=user)
-        if membership is None:
-            return False
-        request.membership = membership
-        request.organization = membership.organization
-        return True
-
-
-class CanEditOrSafe(permissions.BasePermission):
-    """Viewers read; admins and managers also change."""
-
-    message = "Your role in this organization can view but not change."
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        membership = getattr(request, "membership", None)
-        return bool(membership and membership.can_edit)
-
-
-class OrganizationScopedMixin:
-    """API views of one organization's data: authenticated member, writes need an editing role."""
-
-    permission_classes = [permissions.IsAuthenticated, IsOrganizationMember, CanEditOrSafe]
+def validated(serializer_class, data, **kwargs) -> dict:
+    """The request's input, shaped by ``serializer_class``; refused (a 400 naming each field) otherwise."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -67,4 +67,22 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     ),
     "no_pending_refresh": (404, "Nothing waits for approval on that audience (any more)."),
     "l2_customer_exists": (409, "That L2 customer is already named by the organization."),
+    "duplicate_campaign_name": (
+        400,
+        "The organization has a campaign of that name (in any case); choose another.",
+    ),
+    "status_change_not_allowed": (
+        400,
+        "An advertiser moves a campaign Draft ↔ Pending and Running ↔ Paused only; the system sets Running on "
+        "approval, Expired and Rejected; Delete deletes. A new campaign is Draft or Pending.",
+    ),
+    "insertion_order_not_active": (400, "Campaigns can only be added to an active insertion order."),
+    "pg_campaign": (
+        400,
+        "PG campaigns take no audience targeting; create an Advanced campaign to target audiences.",
+    ),
+    "unknown_time_zone": (
+        400,
+        "Choose one of the time zones the portal offers (the schema's time_zone lists them).",
+    ),
 }

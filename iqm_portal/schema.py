@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 
-from .api import ORGANIZATION_PARAMETER, IsOrganizationMember
 from .problems import PROBLEM_CONTENT_TYPE
 
 
@@ -45,11 +44,13 @@ WHY = {
 
 class ProblemAutoSchema(AutoSchema):
     def get_override_parameters(self):
+        """The view's own, and those its scope adds to every operation (``scope_parameters``: the
+        organization's header, for the views of one organization's data)."""
         parameters = list(super().get_override_parameters())
-        if self._is_organization_scoped() and not any(
-            getattr(p, "name", None) == ORGANIZATION_PARAMETER.name for p in parameters
-        ):
-            parameters.append(ORGANIZATION_PARAMETER)
+        named = {getattr(p, "name", None) for p in parameters}
+        for parameter in getattr(self.view, "scope_parameters", ()):
+            if parameter.name not in named:
+                parameters.append(parameter)
         return parameters
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -67,9 +68,6 @@ class ProblemAutoSchema(AutoSchema):
             responses[status] = self._problem_response(status, description)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
-
-    def _is_organization_scoped(self) -> bool:
-        return any(isinstance(p, IsOrganizationMember) for p in self.view.get_permissions())
 
     def _problem_statuses(self, operation) -> set[str]:
         statuses = {code for code in operation["responses"] if code.startswith("4")}

@@ -11,8 +11,9 @@ from .api_docs import ApiDocsView, ApiRedocView
 from .tables.views import table_columns
 
 api_v1 = [
-    path("", include("audiences.api_urls")),
+    # The Campaigns API first: its audiences/add-to-campaigns/ would otherwise read as an audience's ID.
     path("", include("campaigns.api_urls")),
+    path("", include("audiences.api_urls")),
     path("", include("l2_ingest.api_urls")),
     path("", include("accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -23,6 +24,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("readyz", views.readyz, name="readyz"),
     path("problems/", views.problem, name="problems"),
     path("problems/<slug:code>", views.problem, name="problem"),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tables/<str:key>/columns/", table_columns, name="table_columns"),
     path("profile/", include("accounts.urls")),
+    path("audiences/", include("campaigns.audience_urls")),
     path("audiences/", include("audiences.urls")),
     path("audiences/", include("l2_ingest.page_urls")),
     path("campaigns/", include("campaigns.urls")),

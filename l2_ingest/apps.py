@@ -6,8 +6,10 @@ class L2IngestConfig(AppConfig):
     verbose_name = "L2 transmissions"
 
     def ready(self) -> None:
-        from audiences.notices import audience_notice_provider_register
+        from audiences import extensions
 
-        from .panels import pending_refresh_notices
+        from . import panels
 
-        audience_notice_provider_register(pending_refresh_notices)
+        extensions.audience_notice_provider_register(panels.pending_refresh_notices)
+        extensions.audience_load_progress_provider_register(panels.load_progress)
+        extensions.audience_feed_provider_register(panels.transmission_feeds)

@@ -7,6 +7,7 @@ audiences for many campaigns (or all of an IO's) and answers, per campaign, what
 """
 
 from .views import (
+    AudienceAddToCampaignsApi,
     CampaignDetailApi,
     CampaignListApi,
     CampaignTargetingApi,
@@ -16,6 +17,7 @@ from .views import (
 )
 
 __all__ = [
+    "AudienceAddToCampaignsApi",
     "CampaignDetailApi",
     "CampaignListApi",
     "CampaignTargetingApi",

@@ -12,6 +12,8 @@ from iqm_portal.api import IdField
 from iqm_portal.query import parse_id
 
 from ..models import (
+    DEFAULT_TIME_ZONE,
+    IO_TIME_ZONES,
     BudgetType,
     Campaign,
     CampaignStatus,
@@ -21,7 +23,15 @@ from ..models import (
     TargetingList,
 )
 from ..selectors import campaign_targeting, insertion_order_list
-from ..services import CampaignTargetingResult, ReachTarget, campaign_reach_is_current
+from ..services import (
+    CAMPAIGN_STATUS_MOVES,
+    NEW_CAMPAIGN_STATUSES,
+    CampaignTargetingResult,
+    ReachTarget,
+    campaign_reach_is_current,
+)
+
+TIME_ZONE_HELP = f"One of: {', '.join(zone for zone, _ in IO_TIME_ZONES)}."
 
 
 class InsertionOrderOutput(serializers.ModelSerializer):
@@ -51,7 +61,7 @@ class InsertionOrderCreateInput(serializers.Serializer):
     end_date = serializers.DateField()
     budget_type = serializers.ChoiceField(choices=BudgetType.choices, default=BudgetType.BUDGET)
     budget_total = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
-    time_zone = serializers.CharField(max_length=64, default="America/New_York")
+    time_zone = serializers.CharField(max_length=64, default=DEFAULT_TIME_ZONE, help_text=TIME_ZONE_HELP)
 
 
 class InsertionOrderUpdateInput(InsertionOrderCreateInput):
@@ -60,7 +70,9 @@ class InsertionOrderUpdateInput(InsertionOrderCreateInput):
         required=False,
         help_text="Fixed at creation: only its current value is accepted.",
     )
-    time_zone = serializers.CharField(max_length=64)
+    time_zone = serializers.CharField(
+        max_length=64, help_text=f"{TIME_ZONE_HELP} An IO keeps a zone it has that the list no longer offers."
+    )
     status = serializers.ChoiceField(choices=InsertionOrderStatus.choices)
 
 
@@ -171,11 +183,35 @@ class CampaignCreateInput(serializers.Serializer):
     max_bid = serializers.DecimalField(
         max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
+    status = serializers.ChoiceField(
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+        help_text=f"A new campaign starts as one of: {', '.join(NEW_CAMPAIGN_STATUSES)}; any other is refused "
+        "(status_change_not_allowed).",
+    )
+    allowlist = serializers.ListField(
+        child=IdField(),
+        default=list,
+        max_length=100,
+        help_text="Audiences to put on the new campaign's Allowlist (not for a PG campaign: refused whole, "
+        "pg_campaign). What a targeting rule refuses is reported in targeting.refused.",
+    )
+
+
+def _status_moves_help() -> str:
+    moves = "; ".join(
+        f"{status} → {', '.join(moves)}" for status, moves in CAMPAIGN_STATUS_MOVES.items() if moves
+    )
+    return (
+        f"Keep the current status, or move it as an advertiser may: {moves}. Running (on approval), expired "
+        "and rejected are set by the system, and deleted only by DELETE; any other move is refused "
+        "(status_change_not_allowed)."
+    )
 
 
 class CampaignUpdateInput(serializers.Serializer):
     name = serializers.CharField(max_length=255)
-    status = serializers.ChoiceField(choices=CampaignStatus.choices)
+    status = serializers.ChoiceField(choices=CampaignStatus.choices, help_text=_status_moves_help())
     campaign_type = serializers.ChoiceField(
         choices=CampaignType.choices,
         required=False,
@@ -238,6 +274,23 @@ def result_document(result: CampaignTargetingResult, campaign_name: str | None =
             for r in result.refused
         ],
     }
+
+
+class CampaignCreatedOutput(CampaignOutput):
+    """A new campaign, and what became of the audiences its allowlist named."""
+
+    targeting = serializers.SerializerMethodField(
+        help_text="The allowlist's audiences applied or refused (each with its reason); null without one."
+    )
+
+    class Meta(CampaignOutput.Meta):
+        fields = [*CampaignOutput.Meta.fields, "targeting"]
+        read_only_fields = fields
+
+    @extend_schema_field(TargetingResultOutput(allow_null=True))
+    def get_targeting(self, campaign: Campaign) -> dict | None:
+        result = self.context.get("targeting")
+        return result_document(result, campaign.name) if result is not None else None
 
 
 class TargetedAudienceOutput(serializers.Serializer):
@@ -320,15 +373,15 @@ class BulkTargetingInput(serializers.Serializer):
         help_text="Audiences to take off either list (applied first).",
     )
 
-    def validate_insertion_order_ids(self, ids: list[int]) -> list[int]:
-        known = set(
-            insertion_order_list(organization=self.context["organization"])
-            .filter(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        unknown = [i for i in ids if i not in known]
-        if unknown:
-            raise serializers.ValidationError(
-                [f"No insertion order with ID {i} in this organization." for i in dict.fromkeys(unknown)]
-            )
-        return ids
+
+# The Audiences app's Add To Campaign: the change BulkTargetingInput makes, for one list, with its bounds.
+class AddToCampaignsSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(child=IdField(), min_length=1, max_length=100)
+    campaign_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=5000)
+    insertion_order_ids = serializers.ListField(child=IdField(), required=False, default=list, max_length=100)
+    list = serializers.ChoiceField(choices=TargetingList.choices)
+
+    def validate(self, data):
+        if not data["campaign_ids"] and not data["insertion_order_ids"]:
+            raise serializers.ValidationError({"campaign_ids": ["Give campaign_ids or insertion_order_ids."]})
+        return data

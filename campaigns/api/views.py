@@ -1,6 +1,6 @@
 """The Campaigns API's views: every queryset from the selectors, every write through the services."""
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -10,10 +10,19 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from iqm_portal.api import ORGANIZATION_PARAMETER, IdFilter, OrganizationScopedMixin
-from iqm_portal.query import parse_id, search_text
+from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from iqm_portal.api import IdFilter, validated
+from iqm_portal.query import name_or_id_filter
 
-from ..models import BudgetType, Campaign, CampaignStatus, CampaignType, InsertionOrder, InsertionOrderStatus
+from ..models import (
+    BudgetType,
+    Campaign,
+    CampaignStatus,
+    CampaignType,
+    InsertionOrder,
+    InsertionOrderStatus,
+    TargetingList,
+)
 from ..selectors import (
     campaign_list,
     campaign_list_with_targeting,
@@ -30,7 +39,9 @@ from ..services import (
     insertion_order_update,
 )
 from .serializers import (
+    AddToCampaignsSerializer,
     BulkTargetingInput,
+    CampaignCreatedOutput,
     CampaignCreateInput,
     CampaignOutput,
     CampaignTargetingOutput,
@@ -64,22 +75,11 @@ class NullsLastOrderingFilter(OrderingFilter):
         return queryset.order_by(*fields, "-pk")
 
 
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class NameOrIdSearch(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", label="Search by name (contains) or ID (exact)")
 
     def filter_search(self, queryset, name, value):
-        value = search_text(value)
-        condition = Q(name__icontains=value)
-        object_id = parse_id(value)
-        if object_id is not None:
-            condition |= Q(pk=object_id)
-        return queryset.filter(condition)
+        return name_or_id_filter(queryset, value)
 
 
 class InsertionOrderFilter(NameOrIdSearch):
@@ -135,7 +135,7 @@ class InsertionOrderListApi(OrganizationScopedMixin, ListAPIView):
         responses={201: InsertionOrderOutput},
     )
     def post(self, request):
-        data = _validated(InsertionOrderCreateInput, request.data)
+        data = validated(InsertionOrderCreateInput, request.data)
         io = insertion_order_create(organization=request.organization, **data)
         return Response(
             InsertionOrderOutput(self.get_queryset().get(pk=io.pk)).data, status=status.HTTP_201_CREATED
@@ -159,7 +159,7 @@ class InsertionOrderDetailApi(OrganizationScopedMixin, APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         io = self.get_object(pk)
-        data = _validated(InsertionOrderUpdateInput, request.data, partial=partial)
+        data = validated(InsertionOrderUpdateInput, request.data, partial=partial)
         insertion_order_update(insertion_order=io, **data)
         return Response(InsertionOrderOutput(self.get_object(pk)).data)
 
@@ -227,14 +227,19 @@ class CampaignListApi(OrganizationScopedMixin, ListAPIView):
         parameters=[ORGANIZATION],
         summary="Create a campaign in an insertion order",
         request=CampaignCreateInput,
-        responses={201: CampaignOutput},
-        description="A new campaign is a Draft; its name must be unique within the organization (any case).",
+        responses={201: CampaignCreatedOutput},
+        description="A new campaign is a Draft (or Pending, if asked); its name must be unique within the "
+        "organization (any case), and its insertion order active. Audiences named in allowlist go on its "
+        "Allowlist under the targeting rules; a PG campaign takes none.",
     )
     def post(self, request):
-        data = dict(_validated(CampaignCreateInput, request.data, context={"request": request}))
-        campaign, _ = campaign_create(organization=request.organization, **data)
+        data = dict(validated(CampaignCreateInput, request.data, context={"request": request}))
+        campaign, targeting = campaign_create(organization=request.organization, **data)
         return Response(
-            CampaignOutput(self.get_queryset().get(pk=campaign.pk)).data, status=status.HTTP_201_CREATED
+            CampaignCreatedOutput(
+                self.get_queryset().get(pk=campaign.pk), context={"targeting": targeting}
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -253,7 +258,7 @@ class CampaignDetailApi(OrganizationScopedMixin, APIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         campaign = self.get_object(pk)
-        data = _validated(CampaignUpdateInput, request.data, partial=partial)
+        data = validated(CampaignUpdateInput, request.data, partial=partial)
         campaign_update(campaign=campaign, **data)
         return Response(CampaignOutput(self.get_object(pk)).data)
 
@@ -312,7 +317,7 @@ class CampaignTargetingApi(OrganizationScopedMixin, APIView):
     )
     def put(self, request, pk: int):
         campaign = self.get_object(pk)
-        data = _validated(CampaignTargetingSetInput, request.data)
+        data = validated(CampaignTargetingSetInput, request.data)
         result = campaign_targeting_set(
             organization=request.organization,
             campaign_id=campaign.pk,
@@ -342,6 +347,33 @@ class CampaignTargetingBulkApi(OrganizationScopedMixin, APIView):
         "reported as campaign_not_found.",
     )
     def post(self, request):
-        data = _validated(BulkTargetingInput, request.data, context={"organization": request.organization})
-        results = campaign_targeting_update(organization=request.organization, **data)
-        return Response({"results": [result_document(r) for r in results]})
+        data = validated(BulkTargetingInput, request.data)
+        return bulk_targeting_response(request, **data)
+
+
+def bulk_targeting_response(request, **change) -> Response:
+    """The one answer of both bulk-targeting endpoints: each campaign's result, in the same document."""
+    results = campaign_targeting_update(organization=request.organization, **change)
+    return Response({"results": [result_document(r) for r in results]})
+
+
+class AudienceAddToCampaignsApi(OrganizationScopedMixin, APIView):
+    @extend_schema(
+        tags=["audiences"],
+        parameters=[ORGANIZATION],
+        operation_id="v1_audiences_add_to_campaigns_create",
+        request=AddToCampaignsSerializer,
+        responses=inline_serializer("AddToCampaignsOutput", {"results": TargetingResultOutput(many=True)}),
+        description="Put audiences on campaigns' Allowlists or Blocklists (an insertion order means all its "
+        "campaigns). The same change, rules and answer as POST /api/v1/campaigns/targeting/.",
+    )
+    def post(self, request):
+        data = validated(AddToCampaignsSerializer, request.data)
+        on_allowlist = data["list"] == TargetingList.ALLOWLIST
+        return bulk_targeting_response(
+            request,
+            campaign_ids=data["campaign_ids"],
+            insertion_order_ids=data["insertion_order_ids"],
+            allowlist=data["audience_ids"] if on_allowlist else [],
+            blocklist=[] if on_allowlist else data["audience_ids"],
+        )

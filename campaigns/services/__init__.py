@@ -1,9 +1,10 @@
-"""Writes of the Campaigns app: insertion orders, campaigns, and their audience targeting."""
+"""Writes of the Campaigns app, and the rules they hold: insertion orders, campaigns, statuses, targeting."""
 
 from .campaigns import (
     campaign_create,
     campaign_delete,
     campaign_name_available,
+    campaign_name_check,
     campaign_update,
     insertion_order_create,
     insertion_order_delete,
@@ -20,6 +21,13 @@ from .reach import (
     reach_basis,
     reach_figures,
 )
+from .status import (
+    CAMPAIGN_STATUS_MOVES,
+    NEW_CAMPAIGN_STATUSES,
+    campaign_status_check,
+    campaign_status_choices,
+    campaign_status_moves,
+)
 from .targeting import (
     CampaignTargetingResult,
     TargetingChange,
@@ -29,6 +37,8 @@ from .targeting import (
 )
 
 __all__ = [
+    "CAMPAIGN_STATUS_MOVES",
+    "NEW_CAMPAIGN_STATUSES",
     "CampaignTargetingResult",
     "ReachCounter",
     "ReachFigures",
@@ -38,10 +48,14 @@ __all__ = [
     "campaign_create",
     "campaign_delete",
     "campaign_name_available",
+    "campaign_name_check",
     "campaign_reach_is_current",
     "campaign_reach_refresh",
     "campaign_reach_refresh_on_commit",
     "campaign_reach_targets",
+    "campaign_status_check",
+    "campaign_status_choices",
+    "campaign_status_moves",
     "campaign_targeting_set",
     "campaign_targeting_update",
     "campaign_update",

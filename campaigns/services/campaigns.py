@@ -5,6 +5,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organization
 from campaigns.models import (
+    DEFAULT_TIME_ZONE,
+    IO_TIME_ZONES,
     BudgetType,
     Campaign,
     CampaignStatus,
@@ -15,7 +17,9 @@ from campaigns.models import (
 from campaigns.selectors import campaign_list
 from iqm_portal.exceptions import ApplicationError
 
-from .targeting import CampaignTargetingResult, campaign_targeting_update
+from .status import campaign_new_status_check, campaign_status_check
+from .targeting import PG_TAKES_NO_AUDIENCES, CampaignTargetingResult, campaign_targeting_update
+from .usage import audience_ids_on_campaigns, audience_usage_recount
 
 
 def _check_dates(start: dt.date, end: dt.date) -> None:
@@ -38,6 +42,16 @@ def _check_io_name(name: str) -> str:
     return name
 
 
+def _check_time_zone(time_zone: str) -> str:
+    if time_zone not in dict(IO_TIME_ZONES):
+        raise ApplicationError(
+            f"Choose one of these time zones: {', '.join(zone for zone, _ in IO_TIME_ZONES)}.",
+            code="unknown_time_zone",
+            field="time_zone",
+        )
+    return time_zone
+
+
 def insertion_order_create(
     *,
     organization: Organization,
@@ -46,9 +60,10 @@ def insertion_order_create(
     end_date: dt.date,
     budget_type: str = BudgetType.BUDGET,
     budget_total: Decimal,
-    time_zone: str = "America/New_York",
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> InsertionOrder:
     _check_dates(start_date, end_date)
+    _check_time_zone(time_zone)
     return InsertionOrder.objects.create(
         organization=organization,
         name=_check_io_name(name),
@@ -75,6 +90,9 @@ def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> Ins
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     if "name" in changes:
         changes["name"] = _check_io_name(changes["name"])
+    # An IO keeps the zone it has even if the list no longer offers it; a new one must be on the list.
+    if changes.get("time_zone", insertion_order.time_zone) != insertion_order.time_zone:
+        _check_time_zone(changes["time_zone"])
     for name, value in changes.items():
         setattr(insertion_order, name, value)
     _check_dates(insertion_order.start_date, insertion_order.end_date)
@@ -94,7 +112,9 @@ def insertion_order_delete(*, insertion_order: InsertionOrder) -> int:
     """Delete the IO and its campaigns; returns how many campaigns went with it."""
     with transaction.atomic():
         campaigns = insertion_order.campaigns.count()
+        held = audience_ids_on_campaigns(campaigns=insertion_order.campaigns.all())
         insertion_order.delete()
+        audience_usage_recount(audience_ids=held)
     return campaigns
 
 
@@ -115,16 +135,24 @@ def campaign_name_available(*, organization: Organization, name: str, exclude_id
     return not campaigns.exists()
 
 
-def _check_name(organization: Organization, name: str, exclude_id: int | None = None) -> str:
+def _name_taken(name: str) -> ApplicationError:
+    return ApplicationError(
+        f"A campaign named “{name}” already exists in this organization; choose another name.",
+        code="duplicate_campaign_name",
+        field="name",
+    )
+
+
+def campaign_name_check(*, organization: Organization, name: str, exclude_id: int | None = None) -> str:
+    """The name as it will be saved (trimmed), or ApplicationError when it is empty or already in use.
+
+    The one check and wording of a campaign's name, for the services, the forms and the as-you-type check.
+    """
     name = name.strip()
     if not name:
         raise ApplicationError("Give the campaign a name.", field="name")
     if not campaign_name_available(organization=organization, name=name, exclude_id=exclude_id):
-        raise ApplicationError(
-            f"A campaign named “{name}” already exists in this organization; choose another name.",
-            code="duplicate_campaign_name",
-            field="name",
-        )
+        raise _name_taken(name)
     return name
 
 
@@ -139,17 +167,28 @@ def campaign_create(
     daily_budget: Decimal | None = None,
     total_budget: Decimal | None = None,
     max_bid: Decimal | None = None,
+    status: str = CampaignStatus.DRAFT,
     allowlist: list[int] | None = None,
 ) -> tuple[Campaign, CampaignTargetingResult | None]:
-    """Create a Draft campaign in the IO, optionally with audiences on its Allowlist.
+    """Create a campaign (a Draft unless ``status`` says Pending) in the IO, optionally with an Allowlist.
 
-    The dates default to the IO's. Targeting goes through the targeting service, so its rules apply.
+    The dates default to the IO's. Targeting goes through the targeting service, so its rules apply; a PG
+    campaign asked to take audiences is refused whole rather than created without them.
     """
     if insertion_order.organization_id != organization.pk:
         raise ApplicationError("No such insertion order in this organization.", code="not_found", status=404)
     if insertion_order.status != InsertionOrderStatus.ACTIVE:
         raise ApplicationError(
-            "Campaigns can only be added to an active insertion order.", field="insertion_order"
+            "Campaigns can only be added to an active insertion order.",
+            code="insertion_order_not_active",
+            field="insertion_order",
+        )
+    campaign_new_status_check(status)
+    if allowlist and campaign_type == CampaignType.PG:
+        raise ApplicationError(
+            f"{PG_TAKES_NO_AUDIENCES} Choose Advanced to target audiences.",
+            code="pg_campaign",
+            field="campaign_type",
         )
     start_date = start_date or max(insertion_order.start_date, dt.date.today())
     start_date = min(start_date, insertion_order.end_date)
@@ -157,7 +196,7 @@ def campaign_create(
     _check_campaign_dates(insertion_order, start_date, end_date)
     _check_budgets(daily_budget, total_budget)
     with transaction.atomic():
-        name = _check_name(organization, name)
+        name = campaign_name_check(organization=organization, name=name)
         try:
             with transaction.atomic():
                 campaign = Campaign.objects.create(
@@ -165,7 +204,7 @@ def campaign_create(
                     insertion_order=insertion_order,
                     name=name,
                     campaign_type=campaign_type,
-                    status=CampaignStatus.DRAFT,
+                    status=status,
                     start_date=start_date,
                     end_date=end_date,
                     daily_budget=daily_budget,
@@ -174,11 +213,7 @@ def campaign_create(
                 )
         except IntegrityError as error:
             # Two requests raced for one name: the unique constraint decided, say so like the check above.
-            raise ApplicationError(
-                f"A campaign named “{name}” already exists in this organization; choose another name.",
-                code="duplicate_campaign_name",
-                field="name",
-            ) from error
+            raise _name_taken(name) from error
         targeting = None
         if allowlist:
             [targeting] = campaign_targeting_update(
@@ -198,7 +233,14 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     if unknown:
         raise ApplicationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     if "name" in changes:
-        changes["name"] = _check_name(campaign.organization, changes["name"], exclude_id=campaign.pk)
+        changes["name"] = campaign_name_check(
+            organization=campaign.organization, name=changes["name"], exclude_id=campaign.pk
+        )
+    if "status" in changes:
+        # Judge the move from the status the row has now, locked: the caller's copy may be older than a
+        # change the system made meanwhile (an approval, an expiry).
+        current = Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=campaign.pk)
+        campaign_status_check(current=current, new=changes["status"])
     for name, value in changes.items():
         setattr(campaign, name, value)
     _check_campaign_dates(campaign.insertion_order, campaign.start_date, campaign.end_date)
@@ -207,5 +249,8 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
     return campaign
 
 
+@transaction.atomic
 def campaign_delete(*, campaign: Campaign) -> None:
+    held = audience_ids_on_campaigns(campaigns=Campaign.objects.filter(pk=campaign.pk))
     campaign.delete()
+    audience_usage_recount(audience_ids=held)

@@ -17,10 +17,11 @@ from accounts.models import Organization
 from audiences.models import Audience, AudienceStatus
 from audiences.selectors import audience_list
 from campaigns.models import TARGETABLE_CAMPAIGN_STATUSES, Campaign, CampaignAudience, TargetingList
-from campaigns.selectors import campaign_list
+from campaigns.selectors import campaign_list, insertion_order_list
 from iqm_portal.exceptions import ApplicationError
 
 from .reach import campaign_reach_refresh_on_commit
+from .usage import audience_usage_recount
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,16 @@ def _unique(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids))
 
 
+# Said alike when a PG campaign is targeted and when one is created with audiences (campaign_create).
+PG_TAKES_NO_AUDIENCES = (
+    "PG campaigns take no audience targeting: the deal's inventory defines who is reached."
+)
+
+
 def _campaign_refusal(campaign: Campaign) -> tuple[str, str] | None:
     """Why this campaign cannot receive audiences, or None when it can."""
     if not campaign.takes_audiences:
-        return (
-            "pg_campaign",
-            "PG campaigns take no audience targeting: the deal's inventory defines who is reached.",
-        )
+        return "pg_campaign", PG_TAKES_NO_AUDIENCES
     if campaign.status not in TARGETABLE_CAMPAIGN_STATUSES:
         return (
             "campaign_not_editable",
@@ -111,6 +115,8 @@ def campaign_targeting_update(
         raise ApplicationError("Choose at least one campaign or insertion order.", code="no_campaigns")
     if not (allowlist or blocklist or remove):
         raise ApplicationError("Choose at least one audience to add or remove.", code="no_audiences")
+
+    _check_insertion_orders(organization, insertion_order_ids)
 
     # Lock the campaigns in id order, the same order every caller uses, so two requests cannot deadlock
     # and cannot together push a campaign past the audience limit.
@@ -223,8 +229,28 @@ def campaign_targeting_update(
         CampaignAudience.objects.filter(pk__in=to_delete).delete()
     if to_create:
         CampaignAudience.objects.bulk_create(to_create)
+    audience_usage_recount(
+        audience_ids=[c.audience_id for r in results for c in r.applied],
+    )
     campaign_reach_refresh_on_commit(campaign_ids=[r.campaign_id for r in results if r.applied])
     return results
+
+
+def _check_insertion_orders(organization: Organization, ids: list[int]) -> None:
+    """An insertion order named in a bulk change must be the organization's: refused outright, since
+    "all campaigns of that IO" cannot be reported campaign by campaign."""
+    if not ids:
+        return
+    known = set(
+        insertion_order_list(organization=organization).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    unknown = [i for i in ids if i not in known]
+    if len(unknown) == 1:
+        message = f"No insertion order with ID {unknown[0]} in this organization."
+    else:
+        message = f"No insertion orders with IDs {', '.join(map(str, unknown))} in this organization."
+    if unknown:
+        raise ApplicationError(message, code="insertion_order_not_found", field="insertion_order_ids")
 
 
 def _not_found(audience_id: int, list_type: str | None = None) -> TargetingRefusal:

@@ -1,5 +1,6 @@
 """Pages of the Campaigns app."""
 
+from .campaign_create import campaign_create_view
 from .campaign_pages import (
     campaign_audience_options,
     campaign_delete_view,
@@ -8,7 +9,6 @@ from .campaign_pages import (
     campaign_reach,
 )
 from .insertion_orders import (
-    campaign_create_view,
     home,
     insertion_order_create_view,
     insertion_order_delete_view,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import organization_required
 from audiences.models import AudienceType
 from audiences.selectors import audience_list, audience_type_counts
+from iqm_portal.dialogs import dialog_done, render_dialog
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.query import parse_id, parse_ids, search_text
 
@@ -20,12 +21,11 @@ from ..selectors import audience_eligible_list, campaign_list, campaign_targetin
 from ..services import (
     ReachTarget,
     campaign_delete,
-    campaign_name_available,
     campaign_reach_is_current,
     campaign_targeting_set,
     campaign_update,
 )
-from .dialogs import dialog_done, render_dialog
+from ..services import campaign_name_check as check_campaign_name  # this module's view takes the name
 
 PICKER_LIMIT = 100
 
@@ -105,7 +105,9 @@ def campaign_edit(request, pk: int):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 _report(request, campaign, result)
-                return redirect("campaigns:campaign", pk=campaign.pk)
+                # Back on the page, the Audience section stays open on what was saved.
+                url = reverse("campaigns:campaign", args=[campaign.pk])
+                return redirect(f"{url}?saved=audiences#audience-section" if with_audiences else url)
         chosen = {
             a.pk: a
             for a in audience_list(organization=request.organization).filter(pk__in=allow_ids + block_ids)
@@ -203,11 +205,17 @@ def campaign_delete_view(request, pk: int):
 def campaign_name_check(request):
     """As you type in Create Campaign: is this name free in the organization?"""
     name = search_text(request.GET.get("name"), limit=255)
-    available = None
+    available, refusal = None, ""
     if name:
-        available = campaign_name_available(
-            organization=request.organization,
-            name=name,
-            exclude_id=parse_id(request.GET.get("exclude", "")),
-        )
-    return render(request, "campaigns/_name_check.html", {"name": name, "available": available})
+        try:
+            check_campaign_name(
+                organization=request.organization,
+                name=name,
+                exclude_id=parse_id(request.GET.get("exclude", "")),
+            )
+            available = True
+        except ApplicationError as error:
+            available, refusal = False, error.message
+    return render(
+        request, "campaigns/_name_check.html", {"name": name, "available": available, "refusal": refusal}
+    )

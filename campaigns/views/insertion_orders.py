@@ -6,22 +6,21 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from accounts.permissions import organization_required
+from iqm_portal.dialogs import dialog_done, render_dialog, safe_next
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.tables import table_page
 
-from ..forms import CampaignCreateForm, InsertionOrderForm
+from ..forms import InsertionOrderForm
 from ..models import InsertionOrderStatus
 from ..selectors import campaign_list_with_targeting, insertion_order_list_with_counts
 from ..services import (
     ReachTarget,
-    campaign_create,
     campaign_reach_is_current,
     insertion_order_create,
     insertion_order_delete,
     insertion_order_update,
 )
 from ..tables import CampaignFilter, CampaignTable, InsertionOrderFilter, InsertionOrderTable
-from .dialogs import dialog_done, render_dialog, safe_next
 
 # While a campaign's reach is being counted, its IO's table checks this often (as the reach panel does).
 REACH_UPDATING_POLL_SECONDS = 3
@@ -130,28 +129,3 @@ def insertion_order_detail(request, pk: int):
         caption=f"Campaigns of {io.name}",
         empty_text=_campaigns_empty_text(request, io),
     )
-
-
-@organization_required(edit=True)
-def campaign_create_view(request, pk: int):
-    """Create Campaign inside an IO: a unique name and a type; Create opens the new campaign's edit page."""
-    io = get_object_or_404(insertion_order_list_with_counts(organization=request.organization), pk=pk)
-    data = None
-    if request.method == "POST":
-        data = request.POST.copy()
-        data["insertion_order"] = io.pk  # the IO is the page's, whatever the form says
-    form = CampaignCreateForm(data, organization=request.organization, insertion_order=io)
-    if request.method == "POST" and io.status == InsertionOrderStatus.ACTIVE and form.is_valid():
-        try:
-            campaign, _ = campaign_create(
-                organization=request.organization,
-                insertion_order=io,
-                name=form.cleaned_data["name"],
-                campaign_type=form.cleaned_data["campaign_type"],
-            )
-        except ApplicationError as error:
-            _add_form_error(form, error)
-        else:
-            messages.success(request, f"Created the campaign “{campaign.name}”. Set it up below.")
-            return dialog_done(request, reverse("campaigns:campaign", args=[campaign.pk]))
-    return render_dialog(request, "campaigns/_campaign_create_dialog.html", {"form": form, "io": io})

@@ -9,7 +9,7 @@ live refreshes (portal.js, "Tables") then come from here.
 
 from .base import PAGE_SIZES, PortalTable, TableState, registry
 from .columns import DateColumn, NumberColumn, SelectionColumn, TextColumn
-from .filters import SearchFilter, TableFilterSet, name_or_id
+from .filters import SearchFilter, TableFilterSet
 from .views import build_table, table_page, table_response
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "TableState",
     "TextColumn",
     "build_table",
-    "name_or_id",
     "registry",
     "table_page",
     "table_response",

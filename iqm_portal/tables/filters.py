@@ -7,22 +7,9 @@ come from links people edit, so they are never an error.
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from iqm_portal.query import parse_id, search_text
-
-
-def name_or_id(queryset: QuerySet, text: str) -> QuerySet:
-    """Rows whose name contains ``text`` (any case), or whose ID it spells in ASCII digits.
-
-    The one search rule of the tables: where iqm_portal.query grows a shared helper for it, this is the
-    only place to point at it.
-    """
-    condition = Q(name__icontains=text)
-    object_id = parse_id(text)
-    if object_id is not None:
-        condition |= Q(pk=object_id)
-    return queryset.filter(condition)
+from iqm_portal.query import name_or_id_filter, search_text
 
 
 class SearchField(forms.CharField):
@@ -53,7 +40,7 @@ class TableFilterSet(django_filters.FilterSet):
         return self.search(queryset, value) if value else queryset
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
-        return name_or_id(queryset, text)
+        return name_or_id_filter(queryset, text)
 
     @property
     def active(self) -> bool:

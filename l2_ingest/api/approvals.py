@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api_scope import OrganizationScopedMixin
 from audiences.selectors import audience_list
-from iqm_portal.api import OrganizationScopedMixin
 
 from ..approvals import (
     PendingRefresh,

@@ -1,6 +1,5 @@
 // Campaigns app: a campaign's Audience section (categories, Select Audiences with its Allowlist and
-// Blocklist tabs, the chips of each list), the question before leaving a page with unsaved changes, and
-// pop-ups after a refused form or on a page of their own.
+// Blocklist tabs, the chips of each list), and the question before leaving a page with unsaved changes.
 (function () {
   "use strict";
 
@@ -36,6 +35,8 @@
       if (!message) return;
       message.textContent = text;
       message.classList.toggle("is-refusal", Boolean(refusal));
+      // Above the sticky Save bar (the page's scroll-padding keeps room for it), never under it.
+      if (text) message.scrollIntoView({ block: "nearest" });
     }
 
     function refresh() {
@@ -154,6 +155,7 @@
           el.textContent = button.dataset.categoryLabel;
         });
         picker.hidden = false;
+        picker.scrollIntoView({ block: "nearest" });
         say("");
         if (window.htmx) window.htmx.trigger(search, "reload");
       });
@@ -169,6 +171,10 @@
       });
     }
     if (dropdown) {
+      // Select Audiences opens where it can be seen whole, not below the fold.
+      dropdown.addEventListener("toggle", function () {
+        if (dropdown.open) dropdown.querySelector(".picker-panel").scrollIntoView({ block: "nearest" });
+      });
       dropdown.addEventListener("keydown", function (event) {
         if (event.key === "Escape" && dropdown.open) {
           event.preventDefault();
@@ -206,23 +212,7 @@
     if (section) initAudienceSection(section, parseInt(form.dataset.limit, 10) || 20, markDirty);
   }
 
-  // A pop-up whose form was refused comes back with its errors: put the focus on the first one.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    const target = event.detail.target;
-    if (!target || !target.matches || !target.matches("dialog.modal")) return;
-    const first = target.querySelector('[aria-invalid="true"], [autofocus], input:not([type=hidden]), select, button');
-    if (first) first.focus();
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-campaign-form]").forEach(initCampaignForm);
-    // A pop-up shown on a page of its own: closing it goes back where the user came from.
-    document.querySelectorAll("[data-page-dialog] dialog").forEach(function (dialog) {
-      const back = dialog.closest("[data-page-dialog]").dataset.back;
-      dialog.addEventListener("close", function () {
-        if (document.referrer && new URL(document.referrer).origin === location.origin) history.back();
-        else location.href = back;
-      });
-    });
   });
 })();

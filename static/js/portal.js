@@ -3,13 +3,43 @@
 (function () {
   "use strict";
 
+  // What opened the pop-up gets the focus back when it closes. A save may draw the opener's table again
+  // right after: then the focus goes to the same control in the new table, found by what it opens.
   let opener = null;
+  let openerSelector = null;
+  let focusToReturn = false;
+
+  function selectorOf(element) {
+    if (element.id) return "#" + CSS.escape(element.id);
+    for (const name of ["hx-get", "hx-post", "href"]) {
+      const value = element.getAttribute(name);
+      if (value) return element.tagName.toLowerCase() + "[" + name + '="' + CSS.escape(value) + '"]';
+    }
+    return null;
+  }
+
+  function returnFocus() {
+    if (document.querySelector("dialog.modal[open]")) return;
+    const target = opener && document.body.contains(opener) ? opener
+      : openerSelector && document.querySelector(openerSelector);
+    if (target) target.focus();
+  }
+
+  function focusIsLost() {
+    return !document.activeElement || document.activeElement === document.body;
+  }
+
+  // Once the person acts again, a later redraw must not move their focus.
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { focusToReturn = false; }, true);
+  });
 
   function openDialogs(root) {
     root.querySelectorAll("dialog.modal:not([open])").forEach(function (dialog) {
       dialog.addEventListener("close", function () {
         dialog.remove();
-        if (opener && document.body.contains(opener)) opener.focus();
+        returnFocus();
+        focusToReturn = true;
       });
       dialog.showModal();
       const first = dialog.querySelector("[autofocus]") ||
@@ -37,13 +67,47 @@
   // A pop-up replacing another keeps the focus return of the first one's opener.
   document.addEventListener("htmx:beforeRequest", function (event) {
     const target = event.detail.target;
-    if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) opener = event.detail.elt;
+    if (target && target.id === "modal-root" && !event.detail.elt.closest("dialog")) {
+      opener = event.detail.elt;
+      openerSelector = selectorOf(opener);
+      focusToReturn = false;
+    }
   });
 
   // After settling, not swapping: htmx has bound the new content's triggers by then, so a pop-up is
   // never shown (and focused) before its controls work.
   document.addEventListener("htmx:afterSettle", function (event) {
     openDialogs(event.detail.target || document);
+    updateSelection();
+    if (focusToReturn && focusIsLost()) returnFocus();
+  });
+
+  // A pop-up's form answered with the pop-up again (errors, or a result): focus its first error, else its
+  // first field, as when it opened.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.matches || !target.matches("dialog.modal")) return;
+    const first = target.querySelector('[aria-invalid="true"], [autofocus], .modal-body input:not([type=hidden]), .modal-body select, button');
+    if (first) first.focus();
+  });
+
+  // Every button that sends a request, and every form's submit button, is disabled while the request runs,
+  // so a double click cannot act twice (two duplicates, two campaigns).
+  const busy = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    const buttons = elt.matches("button") ? [elt]
+      : elt.matches("form") ? Array.from(elt.querySelectorAll("button[type=submit], button:not([type])")) : [];
+    const disabled = buttons.filter(function (button) { return !button.disabled; });
+    disabled.forEach(function (button) { button.disabled = true; button.setAttribute("aria-busy", "true"); });
+    busy.set(elt, disabled);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    (busy.get(event.detail.elt) || []).forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+    busy.delete(event.detail.elt);
     updateSelection();
   });
 
@@ -132,6 +196,81 @@
     }
   });
 
+  // Inline edits (a name in a table): Escape puts the cell back as it was.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const form = event.target.closest && event.target.closest("[data-inline-edit]");
+    if (!form) return;
+    event.preventDefault();
+    form.querySelector("[data-inline-cancel]").click();
+  });
+
+  // --- Floating menus and tips: popovers in the top layer, placed beside what opened them. ---
+  function place(floating, anchor) {
+    const box = anchor.getBoundingClientRect();
+    const size = floating.getBoundingClientRect();
+    const room = document.documentElement.clientWidth;
+    const left = Math.max(8, Math.min(box.right - size.width, room - size.width - 8));
+    const below = box.bottom + 4;
+    const top = below + size.height > window.innerHeight - 8 ? Math.max(8, box.top - size.height - 4) : below;
+    floating.style.left = left + "px";  // CSSOM, which the Content-Security-Policy allows
+    floating.style.top = top + "px";
+  }
+
+  // A row's ⋯ menu: the browser opens and dismisses it (outside click, Escape); a choice closes it.
+  document.addEventListener("toggle", function (event) {
+    const menu = event.target;
+    if (!menu.matches || !menu.matches(".popover-menu") || event.newState !== "open") return;
+    const button = document.querySelector('[popovertarget="' + menu.id + '"]');
+    if (button) place(menu, button);
+    const first = menu.querySelector("button");
+    if (first) first.focus();
+  }, true);
+  document.addEventListener("click", function (event) {
+    const item = event.target.closest(".popover-menu button");
+    if (item) item.closest(".popover-menu").hidePopover();
+  });
+
+  // A tip (a Failed chip's reason) opens on hover, on focus, and on tap; it closes when left.
+  function tipOf(chip) { return document.getElementById(chip.dataset.tip); }
+  function showTip(chip) {
+    const tip = tipOf(chip);
+    if (!tip || tip.matches(":popover-open")) return;
+    tip.showPopover();
+    place(tip, chip);
+  }
+  function hideTip(chip) {
+    const tip = tipOf(chip);
+    if (tip && tip.matches(":popover-open")) tip.hidePopover();
+  }
+  document.addEventListener("pointerover", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip && event.pointerType === "mouse") showTip(chip);
+  });
+  document.addEventListener("pointerout", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip && event.pointerType === "mouse" && document.activeElement !== chip) hideTip(chip);
+  });
+  document.addEventListener("focusin", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) showTip(chip);
+  });
+  document.addEventListener("focusout", function (event) {
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) hideTip(chip);
+  });
+  document.addEventListener("click", function (event) {
+    const chip = event.target.closest("[data-tip]");
+    if (!chip) return;
+    const tip = tipOf(chip);
+    if (tip && tip.matches(":popover-open") && document.activeElement !== chip) hideTip(chip); else showTip(chip);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    const chip = event.target.closest && event.target.closest("[data-tip]");
+    if (chip) hideTip(chip);
+  });
+
   // A plain form's submit button stays disabled while its request runs (htmx forms use hx-disabled-elt).
   document.addEventListener("submit", function (event) {
     const form = event.target;
@@ -150,9 +289,56 @@
     });
     openDialogs(document);
     updateSelection();
+    // A pop-up shown on a page of its own: closing it goes back where the user came from.
+    document.querySelectorAll("[data-page-dialog] dialog").forEach(function (dialog) {
+      const back = dialog.closest("[data-page-dialog]").dataset.back;
+      dialog.addEventListener("close", function () {
+        if (document.referrer && new URL(document.referrer).origin === location.origin) history.back();
+        else location.href = back;
+      });
+    });
     document.querySelectorAll("[data-org-switch] select").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
+  });
+})();
+
+// ==== The portal's shared face: the user menu, the error summary of a refused form. ====
+(function () {
+  "use strict";
+
+  // The user menu closes on a click elsewhere, and on Escape (focus back on its button), as menus do.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !(event.target instanceof Element)) return;
+    const menu = event.target.closest("details.user-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+
+  // A link of the error summary puts the focus in its field (a plain jump to #id would only scroll),
+  // opening the section the field is folded into.
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element)) return;
+    const link = event.target.closest("[data-error-summary] a[data-error-link]");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    const folded = field.closest("details:not([open])");
+    if (folded) folded.open = true;
+    (field.closest(".field") || field).scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  });
+
+  // A page the server sent back with errors: the summary takes the focus, so it is read first.
+  document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.querySelector("main [data-error-summary]");
+    if (summary && !summary.closest("dialog")) summary.focus();
   });
 })();
 

@@ -20,7 +20,7 @@ def test_login_page_renders_and_signs_in(client, member_a, password):
     assert b'name="username"' in page.content
     response = client.post("/login/", {"username": member_a.username, "password": password})
     assert response.status_code == 302
-    assert response.url == reverse("audiences:home")
+    assert response.url == reverse("home")
 
 
 def test_login_failure_says_so_and_keeps_the_username(client, member_a):

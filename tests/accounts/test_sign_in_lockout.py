@@ -62,7 +62,7 @@ def test_another_address_still_signs_in_as_that_user(client, member_a, password,
 
     response = sign_in(client, member_a.username, password, address="198.51.100.20")
 
-    assert response.status_code == 302 and response.url == reverse("audiences:home")
+    assert response.status_code == 302 and response.url == reverse("home")
 
 
 def test_the_same_address_still_signs_in_as_another_user(client, member_a, member_b, password, settings):

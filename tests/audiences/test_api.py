@@ -201,3 +201,54 @@ def test_the_schema_and_docs_are_served(api):
     schema = api.get("/api/v1/schema/")
     assert schema.status_code == 200 and b"/api/v1/audiences/" in schema.content
     assert api.get("/api/v1/docs/").status_code == 200
+
+
+def test_bulk_delete_deletes_what_nothing_uses_and_names_what_holds_the_rest(api, org_a, theirs):
+    free, held = (
+        AudienceFactory(organization=org_a, name="Free"),
+        AudienceFactory(organization=org_a, name="Held"),
+    )
+    campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV")
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[held.pk])
+
+    response = api.post(f"{URL}bulk-delete/", {"audience_ids": [free.pk, held.pk, theirs.pk]}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "deleted": [{"id": free.pk, "name": "Free"}],
+        "refused": [
+            {
+                "id": held.pk,
+                "name": "Held",
+                "reason": "In use: take it off these campaigns' lists first.",
+                "campaigns": [{"id": campaign.pk, "name": "GOTV", "list": "blocklist"}],
+            }
+        ],
+    }
+    assert not Audience.objects.filter(pk=free.pk).exists()
+    assert Audience.objects.filter(pk__in=[held.pk, theirs.pk]).count() == 2  # another's is not touched
+
+
+def test_bulk_delete_needs_an_editing_role_and_ids(api, org_a):
+    audience = AudienceFactory(organization=org_a)
+    viewer_api = APIClient()
+    viewer_api.force_login(MembershipFactory(organization=org_a, role=Role.VIEWER).user)
+    assert (
+        viewer_api.post(f"{URL}bulk-delete/", {"audience_ids": [audience.pk]}, format="json").status_code
+        == 403
+    )
+    refused = api.post(f"{URL}bulk-delete/", {"audience_ids": []}, format="json")
+    assert refused.status_code == 400 and "audience_ids" in refused.json()["errors"]
+    assert Audience.objects.filter(pk=audience.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "size, expected",
+    [("lt10k", ["9 999"]), ("10k-100k", ["10 000"]), ("100k-1m", []), ("1m+", ["1 000 000"]), ("", None)],
+)
+def test_the_list_filters_by_number_of_voters(api, org_a, size, expected):
+    for voters in [9_999, 10_000, 1_000_000]:
+        AudienceFactory(organization=org_a, name=f"{voters:,}".replace(",", " "), voter_count=voters)
+    AudienceFactory(organization=org_a, name="Loading", voter_count=None, status="processing")
+    names = [a["name"] for a in api.get(URL, {"size": size, "ordering": "voters"}).json()["results"]]
+    assert names == (expected if expected is not None else ["9 999", "10 000", "1 000 000", "Loading"])

@@ -3,11 +3,9 @@
 import json
 
 import pytest
-from django.urls import reverse
 
 from accounts.models import Role
 from audiences.models import Audience, AudienceSource, AudienceStatus
-from campaigns.models import Campaign, CampaignAudience, CampaignType
 from campaigns.services import campaign_targeting_update
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, MembershipFactory
 
@@ -155,82 +153,6 @@ def test_delete_is_refused_while_a_campaign_uses_it_and_allowed_after(client_a, 
     assert not Audience.objects.filter(pk=audience.pk).exists()
 
 
-def test_add_to_campaign_by_campaigns_and_by_insertion_order(client_a, org_a):
-    a1, a2 = AudienceFactory.create_batch(2, organization=org_a)
-    io = InsertionOrderFactory(organization=org_a)
-    c1 = CampaignFactory(insertion_order=io)
-    pg = CampaignFactory(insertion_order=io, campaign_type=CampaignType.PG, name="PG deal")
-    other = CampaignFactory(insertion_order__organization=org_a)
-
-    form = client_a.get("/audiences/add-to-campaign/", {"audience": [a1.pk, a2.pk]}, **HTMX)
-    assert form.status_code == 200 and a1.name in form.content.decode()
-
-    by_campaign = client_a.post(
-        "/audiences/add-to-campaign/",
-        {"audience": [a1.pk], "campaign": [other.pk], "list_type": "blocklist"},
-        **HTMX,
-    )
-    assert by_campaign.status_code == 200 and "added to the Blocklist" in by_campaign.content.decode()
-    assert CampaignAudience.objects.get(campaign=other).list_type == "blocklist"
-
-    by_io = client_a.post(
-        "/audiences/add-to-campaign/",
-        {"audience": [a1.pk, a2.pk], "insertion_order": io.pk, "list_type": "allowlist"},
-        **HTMX,
-    )
-    content = by_io.content.decode()
-    assert "PG campaigns take no audience targeting" in content
-    assert set(CampaignAudience.objects.filter(campaign=c1).values_list("audience_id", flat=True)) == {
-        a1.pk,
-        a2.pk,
-    }
-    assert not CampaignAudience.objects.filter(campaign=pg).exists()
-
-
-def test_add_to_campaign_says_what_is_missing(client_a, org_a):
-    audience = AudienceFactory(organization=org_a)
-    response = client_a.post(
-        "/audiences/add-to-campaign/", {"audience": [audience.pk], "list_type": "allowlist"}, **HTMX
-    )
-    assert "Choose at least one campaign, or an insertion order." in response.content.decode()
-
-
-def test_the_campaign_picker_offers_only_campaigns_that_can_take_audiences(client_a, org_a, org_b):
-    CampaignFactory(insertion_order__organization=org_a, name="Running one")
-    CampaignFactory(insertion_order__organization=org_a, name="PG one", campaign_type=CampaignType.PG)
-    CampaignFactory(insertion_order__organization=org_a, name="Expired one", status="expired")
-    CampaignFactory(insertion_order__organization=org_b, name="Theirs one")
-    content = client_a.get("/audiences/add-to-campaign/campaigns/", {"q": "one"}, **HTMX).content.decode()
-    assert "Running one" in content
-    assert "PG one" not in content and "Expired one" not in content and "Theirs one" not in content
-
-
-def test_create_campaign_with_the_ticked_audiences_on_its_allowlist(client_a, org_a):
-    a1, a2 = AudienceFactory.create_batch(2, organization=org_a)
-    io = InsertionOrderFactory(organization=org_a)
-    CampaignFactory(insertion_order=io, name="Taken")
-    data = {
-        "audience": [a1.pk, a2.pk],
-        "insertion_order": io.pk,
-        "name": "taken",
-        "campaign_type": "advanced",
-    }
-    duplicate = client_a.post("/audiences/create-campaign/", data, **HTMX)
-    assert "already exists" in duplicate.content.decode() and 'value="taken"' in duplicate.content.decode()
-
-    pg = client_a.post("/audiences/create-campaign/", {**data, "name": "New", "campaign_type": "pg"}, **HTMX)
-    assert "PG campaigns take no audience targeting" in pg.content.decode()
-    assert not Campaign.objects.filter(name="New").exists()
-
-    created = client_a.post("/audiences/create-campaign/", {**data, "name": "New"}, **HTMX)
-    assert created.status_code == 200 and "Campaign created" in created.content.decode()
-    campaign = Campaign.objects.get(name="New")
-    assert set(campaign.audience_targets.values_list("audience_id", "list_type")) == {
-        (a1.pk, "allowlist"),
-        (a2.pk, "allowlist"),
-    }
-
-
 def test_a_processing_row_polls_and_shows_progress(client_a, org_a):
     from tests.l2_ingest.helpers import stored_transmission
 
@@ -260,6 +182,9 @@ def test_viewers_see_but_cannot_change(client, org_a, password):
         ("post", "/audiences/{id}/duplicate/"),
         ("get", "/audiences/{id}/delete/"),
         ("post", "/audiences/{id}/delete/"),
+        ("get", "/audiences/{id}/rename/"),
+        ("post", "/audiences/{id}/rename/"),
+        ("get", "/audiences/{id}/name/"),
     ],
 )
 def test_another_organizations_audience_is_not_found(client_a, org_b, method, path):
@@ -270,15 +195,46 @@ def test_another_organizations_audience_is_not_found(client_a, org_b, method, pa
     assert theirs.name == "Theirs"
 
 
-def test_another_organizations_audiences_and_campaigns_cannot_be_used(client_a, org_a, org_b):
-    theirs = AudienceFactory(organization=org_b)
-    their_campaign = CampaignFactory(insertion_order__organization=org_b)
-    own = AudienceFactory(organization=org_a)
-    response = client_a.post(
-        "/audiences/add-to-campaign/",
-        {"audience": [theirs.pk, own.pk], "campaign": [their_campaign.pk], "list_type": "allowlist"},
-        **HTMX,
-    )
-    assert response.status_code == 200
-    assert CampaignAudience.objects.count() == 0
-    assert reverse("audiences:home")
+def test_inline_rename_saves_through_the_service_and_says_what_to_fix(client_a, org_a):
+    audience = AudienceFactory(organization=org_a, name="Old name")
+    form = client_a.get(f"/audiences/{audience.pk}/rename/", **HTMX).content.decode()
+    assert 'value="Old name"' in form and "data-inline-edit" in form
+
+    blank = client_a.post(f"/audiences/{audience.pk}/rename/", {"name": "   "}, **HTMX).content.decode()
+    assert 'aria-invalid="true"' in blank and 'class="field-error"' in blank
+    audience.refresh_from_db()
+    assert audience.name == "Old name"
+
+    saved = client_a.post(f"/audiences/{audience.pk}/rename/", {"name": " New name "}, **HTMX)
+    assert saved.status_code == 200 and "New name" in saved.content.decode()
+    assert json.loads(saved["HX-Trigger"])["showMessage"]["text"] == "Renamed “New name”."
+    audience.refresh_from_db()
+    assert audience.name == "New name"
+
+
+def test_a_viewer_cannot_rename_or_bulk_delete(client, org_a):
+    viewer = MembershipFactory(organization=org_a, role=Role.VIEWER).user
+    client.force_login(viewer)
+    audience = AudienceFactory(organization=org_a, name="Kept")
+    assert client.post(f"/audiences/{audience.pk}/rename/", {"name": "X"}, **HTMX).status_code == 403
+    assert client.post("/audiences/delete/", {"audience": [audience.pk]}, **HTMX).status_code == 403
+    audience.refresh_from_db()
+    assert audience.name == "Kept"
+
+
+def test_bulk_delete_lists_what_stays_and_deletes_the_rest(client_a, org_a, org_b):
+    free = AudienceFactory(organization=org_a, name="Free")
+    held = AudienceFactory(organization=org_a, name="Held")
+    theirs = AudienceFactory(organization=org_b, name="Theirs")
+    campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV")
+    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[held.pk])
+    ids = {"audience": [free.pk, held.pk, theirs.pk]}
+
+    confirm = client_a.get("/audiences/delete/", ids, **HTMX).content.decode()
+    assert "Delete 1 audience" in confirm and "GOTV" in confirm and "Theirs" not in confirm
+
+    result = client_a.post("/audiences/delete/", ids, **HTMX)
+    content = result.content.decode()
+    assert "Deleted 1 audience" in content and "Not deleted" in content and "GOTV" in content
+    assert json.loads(result["HX-Trigger"]) == {"audiencesChanged": True}
+    assert set(Audience.objects.values_list("name", flat=True)) == {"Held", "Theirs"}

@@ -52,59 +52,58 @@ document.addEventListener("securitypolicyviolation", (event) => {
 }, true);
 """
 CSP_CONSOLE = re.compile(r"Refused to|Content Security Policy", re.IGNORECASE)
+HOMEPAGE = re.compile(r"^https?://[^/]+/$")
 
 
-class _Pages:
-    """Chromium pages, each in a context of its own; on closing, the JavaScript errors and the
-    Content-Security-Policy violations any of them met fail the test."""
+class _WatchedPage:
+    """A page in a context of its own that records JavaScript errors and Content-Security-Policy
+    violations, for the test to fail on once it is done."""
 
-    def __init__(self, browser, base_url: str):
-        self.browser = browser
-        self.base_url = base_url
-        self.contexts = []
-        self.errors: list[str] = []
+    def __init__(self, browser, base_url: str, **context_options):
+        self.context = browser.new_context(base_url=base_url, **context_options)
+        self.context.set_default_timeout(10_000)
         self.violations: list[str] = []
-
-    def open(self, width: int, height: int, touch: bool = False):
-        options = {"has_touch": True, "is_mobile": True} if touch else {}
-        context = self.browser.new_context(
-            base_url=self.base_url, viewport={"width": width, "height": height}, **options
-        )
-        self.contexts.append(context)
-        context.set_default_timeout(10_000)
-        context.expose_function("__cspViolation", lambda text: self.violations.append(text))
-        context.add_init_script(REPORT_CSP_VIOLATIONS)
-        page = context.new_page()
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on(
+        self.errors: list[str] = []
+        self.context.expose_function("__cspViolation", lambda text: self.violations.append(text))
+        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
             "console",
             lambda message: CSP_CONSOLE.search(message.text) and self.violations.append(message.text),
         )
-        return page
 
-    def close(self):
-        for context in self.contexts:
-            context.close()
+    def close_and_check(self) -> None:
+        self.context.close()
         assert self.errors == [], f"JavaScript errors on the page: {self.errors}"
         assert self.violations == [], f"Content-Security-Policy violations: {self.violations}"
 
 
 @pytest.fixture
 def page(browser, live_server):
-    """A Chromium page, 1400 px wide; the test fails on any JavaScript error or Content-Security-Policy
-    violation."""
-    pages = _Pages(browser, live_server.url)
-    yield pages.open(1400, 900)
-    pages.close()
+    """A Chromium page; the test fails on any JavaScript error or Content-Security-Policy violation."""
+    watched = _WatchedPage(browser, live_server.url, viewport={"width": 1400, "height": 900})
+    yield watched.page
+    watched.close_and_check()
 
 
 @pytest.fixture
 def page_at(browser, live_server):
-    """Opens a Chromium page of another size: ``page_at(390, 844, touch=True)`` is a phone (touch, mobile
-    viewport). Each page is a browser context of its own, checked as ``page`` is."""
-    pages = _Pages(browser, live_server.url)
-    yield pages.open
-    pages.close()
+    """Opens pages of a given window size: ``page_at(390, 844, touch=True)`` is a phone (touch, and the
+    page's viewport meta honoured), ``page_at(1440, 900)`` a desktop. Each fails the test on JavaScript
+    errors and Content-Security-Policy violations, as ``page`` does."""
+    opened: list[_WatchedPage] = []
+
+    def open_page(width: int, height: int, touch: bool = False):
+        options = {"viewport": {"width": width, "height": height}}
+        if touch:
+            options.update(has_touch=True, is_mobile=True)
+        opened.append(_WatchedPage(browser, live_server.url, **options))
+        return opened[-1].page
+
+    yield open_page
+    for watched in opened:
+        watched.close_and_check()
 
 
 @pytest.fixture
@@ -132,7 +131,7 @@ def sign_in():
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(re.compile(r"/audiences/"))
+        page.wait_for_url(HOMEPAGE)  # people land on the homepage, which launches the apps
 
     return sign_in
 

@@ -86,7 +86,8 @@ def test_details_show_the_make_up_and_focus_moves_in_and_back(signed_in, load_au
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_role("heading", name="Franklin Dems")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Audience Details")).to_be_visible()
+    expect(dialog).to_contain_text("Franklin Dems")
     for chart in ["Party", "Gender", "Age", "State", "Top counties", "Congressional district"]:
         expect(dialog.get_by_role("heading", name=chart, exact=True)).to_be_visible()
     expect(dialog).to_contain_text(f"{audience.voter_count:,}")
@@ -110,7 +111,9 @@ def test_edit_audience_saves_and_cancel_leaves_it(signed_in, org_a, screenshot):
     expect(edit).to_be_visible()
     edit.get_by_label("Audience name").fill("")
     edit.get_by_role("button", name="Save").click()
-    expect(edit.get_by_text("This field is required.")).to_be_visible()  # said beside the field
+    # Said beside the field, and in the summary at the top of the form.
+    expect(edit.locator(".field-error", has_text="This field is required.")).to_be_visible()
+    expect(edit.get_by_role("alert")).to_contain_text("Audience name: This field is required.")
     edit.get_by_label("Audience name").fill("Early voters – Franklin")
     edit.get_by_label("Notes").fill("From the county file")
     screenshot(page, "edit-segmented-audience-pop-up", edit)
@@ -141,22 +144,20 @@ def test_duplicate_makes_a_copy_on_the_same_voters(signed_in, load_audience):
     assert copy.current_version_id == original.current_version_id and copy.voter_count == 120
 
 
-def test_delete_is_refused_while_a_campaign_uses_it_then_allowed(signed_in, org_a, screenshot):
+def test_delete_is_offered_only_once_no_campaign_uses_it(signed_in, org_a, screenshot):
     page = signed_in
     audience = AudienceFactory(organization=org_a, name="Already voted")
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV Mobile")
     campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk])
     page.goto("/audiences/")
 
-    open_details(page, "Already voted").get_by_role("button", name="Delete").click()
-    confirm = page.get_by_role("dialog", name=re.compile("Delete"))
-    expect(confirm).to_contain_text("GOTV Mobile")
-    confirm.get_by_role("button", name="Delete").click()
-    expect(confirm.get_by_role("alert")).to_contain_text(
-        "remove it from their Allowlists and Blocklists first"
-    )
-    screenshot(page, "delete-refused-pop-up", confirm)
-    confirm.get_by_role("button", name="Cancel").click()
+    details = open_details(page, "Already voted")
+    expect(details.get_by_role("link", name="GOTV Mobile")).to_be_visible()
+    expect(details.get_by_role("button", name="Delete")).to_have_count(0)
+    expect(details).to_contain_text("take it off their Allowlists and Blocklists to delete it")
+    screenshot(page, "delete-not-offered-while-in-use", details)
+    page.keyboard.press("Escape")
+    expect(details).to_be_hidden()
     assert Audience.objects.filter(pk=audience.pk).exists()
 
     campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
@@ -222,13 +223,18 @@ def test_add_to_campaign_by_insertion_order_reports_refusals(signed_in, org_a):
     page.get_by_role("button", name="Add To Campaign").click()
     dialog = page.get_by_role("dialog", name="Add To Campaign")
     dialog.get_by_role("button", name="Update").click()
-    expect(dialog.get_by_text("Choose at least one campaign, or an insertion order.")).to_be_visible()
+    expect(
+        dialog.locator(".field-error", has_text="Choose at least one campaign, or an insertion order.")
+    ).to_be_visible()
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "Choose at least one campaign, or an insertion order."
+    )
     dialog.get_by_label("Or an insertion order (all its campaigns)").select_option(label="General 2026")
     dialog.get_by_label("Blocklist").check()
     dialog.get_by_role("button", name="Update").click()
     result = page.get_by_role("dialog", name="Add To Campaign: result")
     expect(result).to_contain_text("“Voted early” added to the Blocklist")
-    expect(result).to_contain_text("PG campaigns take no audience targeting")
+    expect(result).to_contain_text("Skipped: a PG campaign takes no audience targeting.")
 
 
 def test_create_campaign_with_the_ticked_audiences(signed_in, org_a, screenshot):
@@ -244,7 +250,8 @@ def test_create_campaign_with_the_ticked_audiences(signed_in, org_a, screenshot)
     dialog.get_by_label("Insertion order").select_option(label="General 2026")
     dialog.get_by_label("Campaign name").fill("persuasion ctv")
     dialog.get_by_role("button", name="Create").click()
-    expect(dialog.get_by_text("already exists in this organization")).to_be_visible()
+    expect(dialog.locator(".field-error", has_text="already exists in this organization")).to_be_visible()
+    expect(dialog.get_by_role("alert").first).to_contain_text("already exists in this organization")
     expect(dialog.get_by_label("Campaign name")).to_have_value("persuasion ctv")  # kept as typed
     dialog.get_by_label("Campaign name").fill("Persuasion Display – Suburbs")
     screenshot(page, "create-campaign-pop-up", dialog)

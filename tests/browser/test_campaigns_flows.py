@@ -22,8 +22,10 @@ def eager_tasks():
 
 
 def expand_audience(page):
-    page.locator("#audience-section > summary").click()
-    expect(page.locator("#audience-section")).to_have_attribute("open", "")
+    section = page.locator("#audience-section")
+    if section.get_attribute("open") is None:  # after a Save it is open already, on what was saved
+        section.locator("> summary").click()
+    expect(section).to_have_attribute("open", "")
 
 
 def open_audience_picker(page):
@@ -38,7 +40,7 @@ def test_create_a_campaign_in_an_io_and_land_on_its_edit_page(page, sign_in, scr
     CampaignFactory(insertion_order=io, name="GOTV Display")
     sign_in(page, member_a)
 
-    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("navigation", name="Apps").get_by_role("link", name="Campaigns").click()
     expect(page.get_by_role("heading", name="Insertion orders")).to_be_visible()
     page.get_by_role("link", name="2026 General – Ohio", exact=True).click()
     page.get_by_role("link", name="+ Create Campaign").click()
@@ -89,6 +91,8 @@ def test_put_one_audience_on_each_list_save_and_find_them_kept(
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Saved “Persuasion CTV”.")).to_be_visible()
+    # The Audience section stays open, showing what was saved.
+    expect(page.locator("#audience-section")).to_have_attribute("open", "")
     page.reload()
     expand_audience(page)
     allowlist, blocklist = page.locator("[data-chips=allowlist]"), page.locator("[data-chips=blocklist]")
@@ -183,7 +187,11 @@ def test_insertion_orders_are_created_edited_and_deleted_in_pop_ups(
     dialog.get_by_label("End date").fill("2026-08-01")
     dialog.get_by_label("Total budget or impressions").fill("250000")
     dialog.get_by_role("button", name="Create").click()
-    expect(dialog.get_by_text("The end date must be on or after the start date.")).to_be_visible()
+    # Summed up at the top of the form, and said beside the field.
+    expect(dialog.get_by_role("alert")).to_contain_text(
+        "End date: The end date must be on or after the start date."
+    )
+    expect(dialog.get_by_text("The end date must be on or after the start date.", exact=True)).to_be_visible()
     screenshot(page, "campaigns-create-io-refused", dialog)
     dialog.get_by_label("End date").fill("2026-11-03")
     dialog.get_by_role("button", name="Create").click()

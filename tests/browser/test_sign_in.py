@@ -7,13 +7,15 @@ from tests.factories import PASSWORD
 
 def test_a_member_signs_in_reaches_audiences_and_finds_the_organization_id(page, sign_in, member_a, org_a):
     sign_in(page, member_a)
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Audiences")).click()
     expect(page.get_by_role("heading", name="Segmented Audience")).to_be_visible()
     expect(page.get_by_text("No audiences of this type yet")).to_be_visible()
 
     page.get_by_text(member_a.username).click()
-    page.get_by_role("link", name="My Profile › Organizations").click()
-    expect(page).to_have_url(re.compile(r"/profile/organizations/$"))
-    row = page.get_by_role("row", name=re.compile("Alpha for Ohio"))
+    page.get_by_role("link", name="My Profile").click()
+    expect(page).to_have_url(re.compile(r"/profile/$"))
+    organizations = page.get_by_role("region", name="Organizations")
+    row = organizations.get_by_role("row", name=re.compile("Alpha for Ohio"))
     expect(row).to_contain_text("123456")
 
 

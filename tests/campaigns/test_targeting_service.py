@@ -202,14 +202,21 @@ def test_a_campaign_of_another_organization_cannot_be_changed(org_a, org_b):
     assert targets(foreign_campaign) == {}
 
 
-def test_another_organizations_insertion_order_expands_to_nothing(org_a, org_b):
+def test_another_organizations_insertion_order_is_refused_and_nothing_changes(org_a, org_b):
     foreign_io = InsertionOrderFactory(organization=org_b)
     CampaignFactory.create_batch(2, insertion_order=foreign_io)
+    own = CampaignFactory(insertion_order__organization=org_a)
     audience = AudienceFactory(organization=org_a)
-    results = campaign_targeting_update(
-        organization=org_a, insertion_order_ids=[foreign_io.pk], allowlist=[audience.pk]
-    )
-    assert results == []
+    with pytest.raises(ApplicationError) as refused:
+        campaign_targeting_update(
+            organization=org_a,
+            campaign_ids=[own.pk],
+            insertion_order_ids=[foreign_io.pk],
+            allowlist=[audience.pk],
+        )
+    assert refused.value.code == "insertion_order_not_found"
+    assert refused.value.field == "insertion_order_ids"
+    assert refused.value.message == f"No insertion order with ID {foreign_io.pk} in this organization."
     assert CampaignAudience.objects.count() == 0
 
 
@@ -255,7 +262,9 @@ def test_many_campaigns_in_a_constant_number_of_queries(org_a, django_assert_max
     io = InsertionOrderFactory(organization=org_a)
     CampaignFactory.create_batch(40, insertion_order=io)
     audience = AudienceFactory(organization=org_a)
-    with django_assert_max_num_queries(8):
+    # IO check, campaigns locked, audiences, current targets, insert, audiences locked and recounted…
+    # the same whatever the number of campaigns.
+    with django_assert_max_num_queries(11):
         results = campaign_targeting_update(
             organization=org_a, insertion_order_ids=[io.pk], allowlist=[audience.pk]
         )

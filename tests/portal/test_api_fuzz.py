@@ -28,11 +28,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.api_scope import ORGANIZATION_PARAMETER
 from accounts.models import Organization, Role
 from audiences.models import Audience, AudienceStatus
 from audiences.services import audience_duplicate
 from campaigns.models import CampaignAudience, CampaignStatus, CampaignType
-from iqm_portal.api import ORGANIZATION_PARAMETER
+from campaigns.services import campaign_targeting_update
 from iqm_portal.celery import app
 from l2_ingest.models import Transmission, TransmissionStatus
 from tests.campaigns.conftest import load_members
@@ -136,8 +137,9 @@ class World:
         CampaignFactory(
             id=CAMPAIGNS["expired"], insertion_order=io, name="Primary", status=CampaignStatus.EXPIRED
         )
-        CampaignAudience.objects.create(campaign=running, audience=in_use, list_type="allowlist")
-        CampaignAudience.objects.create(campaign=running, audience=loaded, list_type="blocklist")
+        campaign_targeting_update(
+            organization=ours, campaign_ids=[running.pk], allowlist=[in_use.pk], blocklist=[loaded.pk]
+        )
 
         their_audience = AudienceFactory(id=THEIR_AUDIENCE, organization=theirs, name="Theirs")
         load_members(their_audience, range(1, 11))

@@ -58,6 +58,8 @@ def test_pages_and_fragments_have_no_inline_script_or_style(client_a, org_a, ops
         reverse("campaigns:insertion_order", args=[order.pk]),
         reverse("campaigns:campaign", args=[campaign.pk]),
         reverse("accounts:organizations"),
+        reverse("accounts:profile"),
+        reverse("home"),
         reverse("problems"),
     ]
     for url in urls:

@@ -1,12 +1,12 @@
 from django_otp.admin import OTPAdminSite
 
-from accounts.forms import StaffSignInForm
+from .forms import StaffSignInForm
 
 
 class PortalAdminSite(OTPAdminSite):
     """The ops admin site: staff whose session a TOTP code has verified, nobody else.
 
-    Installed as ``django.contrib.admin.site`` (iqm_portal.apps.PortalAdminConfig), so every app's
+    Installed as ``django.contrib.admin.site`` (accounts.apps.PortalAdminConfig), so every app's
     ``@admin.register`` lands here. A staff member signed in to the portal without a code is sent to the
     admin sign-in, which asks for it.
     """
