@@ -6,6 +6,7 @@ which every service that changes a campaign's lists recounts in the same transac
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -35,12 +36,13 @@ def audience_usage_recount(*, audience_ids: Iterable[int]) -> None:
     ids = sorted(set(audience_ids))
     if not ids:
         return
-    locked = Audience.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True)
-    list(locked.values_list("pk", flat=True))
-    Audience.objects.filter(pk__in=ids).update(
-        allowlist_campaigns=_count(TargetingList.ALLOWLIST),
-        blocklist_campaigns=_count(TargetingList.BLOCKLIST),
-    )
+    with transaction.atomic(savepoint=False):  # the caller's transaction; its own when called alone
+        locked = Audience.objects.filter(pk__in=ids).order_by("pk").select_for_update(no_key=True)
+        list(locked.values_list("pk", flat=True))
+        Audience.objects.filter(pk__in=ids).update(
+            allowlist_campaigns=_count(TargetingList.ALLOWLIST),
+            blocklist_campaigns=_count(TargetingList.BLOCKLIST),
+        )
 
 
 def audience_ids_on_campaigns(*, campaigns) -> list[int]:
