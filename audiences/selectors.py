@@ -1,10 +1,10 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Lower
 
 from accounts.models import Organization
-from iqm_portal.query import parse_id, search_text
+from iqm_portal.query import name_or_id_filter, search_text
 
 from .models import Audience, AudienceStatus, AudienceType
 
@@ -75,16 +75,22 @@ class AudienceQuery:
         )
 
 
+def audience_size_filter(queryset: QuerySet[Audience], size: str) -> QuerySet[Audience]:
+    """Audiences of one voters range of SIZES (those still without figures belong to none)."""
+    if size not in SIZES:
+        return queryset
+    _, low, high = SIZES[size]
+    queryset = queryset.filter(voter_count__isnull=False)
+    if low is not None:
+        queryset = queryset.filter(voter_count__gte=low)
+    if high is not None:
+        queryset = queryset.filter(voter_count__lt=high)
+    return queryset
+
+
 def audience_search(queryset: QuerySet[Audience], term: str) -> QuerySet[Audience]:
     """By name (any part, any case) or by exact ID."""
-    term = search_text(term)
-    if not term:
-        return queryset
-    condition = Q(name__icontains=term)
-    audience_id = parse_id(term)
-    if audience_id is not None:
-        condition |= Q(pk=audience_id)
-    return queryset.filter(condition)
+    return name_or_id_filter(queryset, search_text(term))
 
 
 def audience_order(queryset: QuerySet[Audience], sort: str) -> QuerySet[Audience]:
@@ -108,12 +114,6 @@ def audience_table(*, organization: Organization, query: AudienceQuery) -> Query
         audiences = audiences.filter(audience_type=query.audience_type)
     if query.status:
         audiences = audiences.filter(status=query.status)
-    if query.size:
-        _, low, high = SIZES[query.size]
-        audiences = audiences.filter(voter_count__isnull=False)
-        if low is not None:
-            audiences = audiences.filter(voter_count__gte=low)
-        if high is not None:
-            audiences = audiences.filter(voter_count__lt=high)
+    audiences = audience_size_filter(audiences, query.size)
     audiences = audience_search(audiences, query.search)
     return audience_order(audiences, query.sort)

@@ -7,7 +7,6 @@ app_name = "audiences"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<int:audience_id>/", views.details, name="details"),
-    path("<int:audience_id>/row/", views.row, name="row"),
     path("<int:audience_id>/edit/", views.edit, name="edit"),
     path("<int:audience_id>/rename/", views.rename, name="rename"),
     path("<int:audience_id>/name/", views.name_cell, name="name_cell"),

@@ -1,16 +1,17 @@
-"""The Audiences app: the table, its pop-ups (details, edit, delete, add to campaign, create campaign)."""
+"""The Audiences app: the table of audiences, and its pop-ups (details, edit, rename, duplicate, delete)."""
 
 import json
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import organization_required
 from iqm_portal.dialogs import dialog_closed, render_dialog
 from iqm_portal.exceptions import ApplicationError
-from iqm_portal.query import parse_id, parse_ids
+from iqm_portal.query import parse_ids
+from iqm_portal.tables import build_table, table_response
 
 from .extensions import (
     audience_feeds,
@@ -21,10 +22,12 @@ from .extensions import (
 )
 from .forms import AudienceEditForm, AudienceRenameForm
 from .models import AudienceStatus, AudienceType
-from .selectors import SIZES, AudienceQuery, audience_list, audience_table, audience_type_counts
+from .selectors import audience_list, audience_type_counts
 from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
+from .tables import AudienceFilter, AudienceTable
 
-PAGE_SIZES = (25, 50, 100)
+# While an audience on the page loads, the table checks for changes this often (its progress bar moves).
+LOADING_POLL_SECONDS = 2
 CHART_TITLES = [
     ("party", "Party"),
     ("gender", "Gender"),
@@ -43,119 +46,70 @@ def _audience(request, audience_id: int):
     return get_object_or_404(audience_list(organization=request.organization), pk=audience_id)
 
 
-def _query_url(request, **changes) -> str:
-    params = request.GET.copy()
-    for name, value in changes.items():
-        if value in (None, ""):
-            params.pop(name, None)
-        else:
-            params[name] = value
-    if "page" not in changes:
-        params.pop("page", None)
-    return f"{reverse('audiences:home')}?{params.urlencode()}" if params else reverse("audiences:home")
+def _empty_text(request) -> str:
+    return format_html(
+        "No audiences of this type yet. In L2 DataMapping, name a universe <code>IQM_{}_YourSegment</code> "
+        "and press SEND UNIVERSE: it appears here as a Segmented audience.",
+        request.organization.account_id,
+    )
 
 
-def _columns(request, query: AudienceQuery) -> list[dict]:
-    """Sortable headers: the link each leads to and the aria-sort the current one carries."""
-    columns = []
-    for key, label, numeric in [
-        ("id", "ID", False),
-        ("name", "Audience Name", False),
-        (None, "Status", False),
-        ("voters", "Voters", True),
-        ("households", "Households", True),
-        ("cpm", "Data CPM", True),
-        ("created", "Created", False),
-        ("refreshed", "Last refreshed", False),
-        ("allowlisted", "Allow\u00adlisted", True),
-        ("blocklisted", "Block\u00adlisted", True),
-    ]:
-        column = {"label": label, "numeric": numeric, "key": key}
-        if key:
-            current = query.sort.lstrip("-") == key
-            descending = query.sort.startswith("-")
-            column["aria_sort"] = ("descending" if descending else "ascending") if current else None
-            # Names sort A→Z first; figures and dates, largest and newest first.
-            first = key if key == "name" else f"-{key}"
-            column["url"] = _query_url(request, sort=(key if descending else f"-{key}") if current else first)
-        columns.append(column)
-    return columns
-
-
-def _table_context(request) -> dict:
-    organization = request.organization
-    query = AudienceQuery.from_params(request.GET)
-    page_size = parse_id(request.GET.get("page_size", ""))
-    page_size = page_size if page_size in PAGE_SIZES else 50
-    paginator = Paginator(audience_table(organization=organization, query=query), page_size)
-    # A page that is no number in ASCII digits is the first one (int() would read "２" as 2).
-    page = paginator.get_page(parse_id(request.GET.get("page", "")))
-    audiences = list(page.object_list)
+def _prepare(request, table) -> None:
+    """What the rows shown need beyond their columns: the progress of a load and the notices of the apps
+    above; while any of them loads, the table checks for changes every 2 seconds rather than every 10."""
+    audiences = table.records
     audience_load_progress_attach(audiences=audiences)
     audience_notices_attach(request=request, audiences=audiences, place="row")
-    return {
-        "query": query,
-        "page": page,
-        "audiences": audiences,
-        "columns": _columns(request, query),
-        "page_size": page_size,
-        "page_sizes": PAGE_SIZES,
-        "prev_url": _query_url(request, page=page.previous_page_number()) if page.has_previous() else None,
-        "next_url": _query_url(request, page=page.next_page_number()) if page.has_next() else None,
-        "table_url": request.get_full_path(),
-        "statuses": AudienceStatus.choices,
-        "sizes": [(value, label) for value, (label, _, _) in SIZES.items()],
-        "can_edit": request.membership.can_edit,
-        "row_actions": audience_selection_actions(request=request),
-    }
+    table.can_edit = request.membership.can_edit
+    table.row_actions = audience_selection_actions(request=request)
+    if any(a.load_progress is not None or a.status == AudienceStatus.PROCESSING for a in audiences):
+        table.poll_seconds = LOADING_POLL_SECONDS
 
 
-def _home_context(request) -> dict:
-    context = _table_context(request)
+def _audience_table(request, *, path: str | None = None):
+    table = build_table(
+        request,
+        table_class=AudienceTable,
+        queryset=audience_list(organization=request.organization),
+        filterset_class=AudienceFilter,
+        path=path,
+        caption="Audiences",
+        empty_text=_empty_text(request),
+    )
+    _prepare(request, table)
+    return table
+
+
+def _page_context(request, table) -> dict:
+    """The page around the table: the panel of types with their counts, the title, the bulk actions."""
     counts = audience_type_counts(organization=request.organization)
-    selected = context["query"].audience_type
-    context["types"] = [
-        {
-            "label": label,
-            "count": counts.get(value, 0),
-            "url": _query_url(request, type=value, q="", status=""),
-            "current": value == selected,
-        }
-        for value, label in AudienceType.choices
-    ]
-    context["total"] = sum(counts.values())
-    context["all_url"] = _query_url(request, type="all", q="", status="")
-    context["title"] = f"{AudienceType(selected).label} Audience" if selected else "All Audiences"
-    context["selection_actions"] = context["row_actions"]
-    return context
+    selected = table.filterset.audience_type
+    return {
+        "types": [
+            {
+                "label": label,
+                "count": counts.get(value, 0),
+                "url": table.state.url(type=value, q=None, status=None, size=None, page=None),
+                "current": value == selected,
+            }
+            for value, label in AudienceType.choices
+        ],
+        "total": sum(counts.values()),
+        "all_url": table.state.url(type="all", q=None, status=None, size=None, page=None),
+        "all_current": not selected,
+        "title": f"{AudienceType(selected).label} Audience" if selected else "All Audiences",
+        "can_edit": request.membership.can_edit,
+        "selection_actions": table.row_actions,
+    }
 
 
 @organization_required
 @require_GET
 def home(request):
     """Audiences home: the panel of audience types with counts, and the table of the chosen type."""
-    if request.htmx and not request.htmx.history_restore_request and request.htmx.target == "audience-table":
-        return render(request, "audiences/_table.html", {**_table_context(request), "partial": True})
-    return render(request, "audiences/home.html", _home_context(request))
-
-
-@organization_required
-@require_GET
-def row(request, audience_id: int):
-    """One table row, polled while its audience loads so the progress bar advances on its own."""
-    audience = get_object_or_404(audience_list(organization=request.organization), pk=audience_id)
-    audience_load_progress_attach(audiences=[audience])
-    audience_notices_attach(request=request, audiences=[audience], place="row")
-    return render(
-        request,
-        "audiences/_row.html",
-        {
-            "audience": audience,
-            "checked": request.GET.get("audience") == str(audience.pk),
-            "can_edit": request.membership.can_edit,
-            "row_actions": audience_selection_actions(request=request),
-        },
-    )
+    table = _audience_table(request)
+    context = _page_context(request, table)
+    return table_response(request, table, template_name="audiences/home.html", context=context)
 
 
 def _charts(stats: dict) -> list[dict]:
@@ -200,11 +154,9 @@ def details(request, audience_id: int):
     if request.htmx:
         return render(request, "audiences/_details.html", context)
     # Opened from a bookmark: the table, with the pop-up open over it.
-    return render(
-        request,
-        "audiences/home.html",
-        {**_home_context(request), **context, "modal": "audiences/_details.html"},
-    )
+    table = _audience_table(request, path=reverse("audiences:home"))
+    page = {**_page_context(request, table), "table": table, "filter": table.filterset}
+    return render(request, "audiences/home.html", {**page, **context, "modal": "audiences/_details.html"})
 
 
 @organization_required(edit=True)

@@ -19,7 +19,7 @@ def table(client, **params):
 
 
 def names(response) -> list[str]:
-    return [a.name for a in response.context["audiences"]]
+    return [a.name for a in response.context["table"].records]
 
 
 def test_home_shows_the_type_panel_with_counts_and_the_segmented_table(client_a, org_a, org_b):
@@ -29,7 +29,7 @@ def test_home_shows_the_type_panel_with_counts_and_the_segmented_table(client_a,
     response = client_a.get("/audiences/")
     counts = {t["label"]: t["count"] for t in response.context["types"]}
     assert counts["Segmented"] == 3 and counts["Matched"] == 1 and response.context["total"] == 4
-    assert len(response.context["audiences"]) == 3
+    assert len(response.context["table"].records) == 3
     assert b"Not ours" not in response.content
     assert b"A matched one" not in response.content
 
@@ -46,15 +46,16 @@ def test_the_table_sorts_searches_filters_and_pages_from_the_url(client_a, org_a
     assert names(table(client_a, q=str(charlie.pk))) == ["Charlie"]
     assert names(table(client_a, status="failed")) == ["Delta failed"]
     page2 = table(client_a, sort="name", page_size=25, page=1)
-    assert page2.context["page"].paginator.count == 4
+    assert page2.context["table"].paginator.count == 4
     assert b'aria-sort="ascending"' in page2.content
 
 
 def test_pagination_keeps_the_other_parameters(client_a, org_a):
     AudienceFactory.create_batch(30, organization=org_a)
     response = table(client_a, sort="name", page_size=25, q="Audience")
-    assert "sort=name" in response.context["next_url"] and "q=Audience" in response.context["next_url"]
-    assert len(table(client_a, sort="name", page_size=25, q="Audience", page=2).context["audiences"]) == 5
+    next_url = response.context["table"].next_url
+    assert "sort=name" in next_url and "q=Audience" in next_url and "page_size=25" in next_url
+    assert len(table(client_a, sort="name", page_size=25, q="Audience", page=2).context["table"].records) == 5
 
 
 def test_the_table_page_and_partial_use_a_constant_number_of_queries(
@@ -74,7 +75,7 @@ def test_the_table_page_and_partial_use_a_constant_number_of_queries(
     build(45)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client_a.get("/audiences/")
-    assert len(response.context["audiences"]) == 50
+    assert len(response.context["table"].records) == 50
     with django_assert_max_num_queries(len(few.captured_queries)):
         table(client_a, sort="-created", q="Audience")
 
@@ -153,13 +154,17 @@ def test_delete_is_refused_while_a_campaign_uses_it_and_allowed_after(client_a, 
     assert not Audience.objects.filter(pk=audience.pk).exists()
 
 
-def test_a_processing_row_polls_and_shows_progress(client_a, org_a):
+def test_while_an_audience_loads_the_table_shows_its_progress_and_checks_every_2_seconds(client_a, org_a):
     from tests.l2_ingest.helpers import stored_transmission
 
     audience = AudienceFactory(organization=org_a, status=AudienceStatus.PROCESSING, voter_count=None)
     stored_transmission(org_a, b"x", segment=audience.l2_segment_name, audience=audience, progress=0.42)
-    row = client_a.get(f"/audiences/{audience.pk}/row/", {"audience": audience.pk}, **HTMX).content.decode()
-    assert 'hx-trigger="every 2s"' in row and 'max="100" value="42"' in row and "checked" in row
+    loading = table(client_a).content.decode()
+    assert 'max="100" value="42"' in loading and 'data-poll-seconds="2"' in loading
+
+    Audience.objects.filter(pk=audience.pk).update(status=AudienceStatus.READY)
+    audience.transmissions.update(status="succeeded")
+    assert 'data-poll-seconds="10"' in table(client_a).content.decode()
 
 
 def test_viewers_see_but_cannot_change(client, org_a, password):
@@ -176,7 +181,6 @@ def test_viewers_see_but_cannot_change(client, org_a, password):
     ("method", "path"),
     [
         ("get", "/audiences/{id}/"),
-        ("get", "/audiences/{id}/row/"),
         ("get", "/audiences/{id}/edit/"),
         ("post", "/audiences/{id}/edit/"),
         ("post", "/audiences/{id}/duplicate/"),

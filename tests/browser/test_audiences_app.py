@@ -66,12 +66,25 @@ def test_the_table_sorts_searches_and_keeps_its_state_in_the_url(signed_in, org_
     expect(page).to_have_url(re.compile(r"sort=-voters"))
     expect(page.locator("#audience-table tbody tr").first).to_contain_text("Bravo voters")
 
-    page.get_by_role("searchbox", name="Search by name or ID").fill("charlie")
+    search = page.get_by_role("searchbox", name="Search audiences by name or ID")
+    search.fill("charlie")
     expect(page).to_have_url(re.compile(r"q=charlie"))
     expect(page.locator("#audience-table tbody tr")).to_have_count(1)
+    page.get_by_label("Number of voters").select_option(label="Under 10 K voters")
+    expect(page).to_have_url(re.compile(r"size=lt10k"))
 
+    # Back and Forward bring the filters back together with the table (no page is kept by the browser).
     page.go_back()
+    expect(page.get_by_label("Number of voters")).to_have_value("")
+    expect(search).to_have_value("charlie")
+    expect(page.locator("#audience-table tbody tr")).to_have_count(1)
+    page.go_back()
+    expect(search).to_have_value("")
     expect(page.locator("#audience-table tbody tr")).to_have_count(3)
+    page.go_forward()
+    expect(search).to_have_value("charlie")
+    expect(page.locator("#audience-table tbody tr")).to_have_count(1)
+    page.go_back()
     page.reload()  # a bookmark brings the same view back
     expect(page).to_have_url(re.compile(r"sort=-voters"))
     expect(page.locator("#audience-table tbody tr").first).to_contain_text("Bravo voters")
@@ -295,3 +308,18 @@ def test_a_loading_audience_shows_progress_and_turns_ready_on_its_own(
     expect(row.locator(".badge")).to_have_text("Ready", timeout=30_000)
     expect(row).to_contain_text("2,000")
     expect(row.get_by_role("progressbar")).to_have_count(0)
+
+
+def test_a_newly_pushed_audience_appears_without_a_reload_and_ticks_stay(signed_in, org_a, settings):
+    settings.TABLE_POLL_SECONDS = 1
+    AudienceFactory(organization=org_a, name="Already here")
+    page = signed_in
+    page.goto("/audiences/")
+    tick(page, "Already here")
+    expect(page.get_by_text("1 selected")).to_be_visible()
+
+    # As an L2 push creates it: nobody on the page did anything.
+    AudienceFactory(organization=org_a, name="Pushed from L2")
+    expect(page.get_by_role("link", name="Pushed from L2")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Select Already here")).to_be_checked()
+    expect(page.get_by_role("button", name="Add To Campaign")).to_be_enabled()

@@ -1,0 +1,140 @@
+"""The Segmented Audience table (and every other type's), on the portal's table engine (iqm_portal.tables)."""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from iqm_portal.tables import NumberColumn, PortalTable, SelectionColumn, TableFilterSet
+
+from .models import AudienceStatus, AudienceType
+from .selectors import SIZES, audience_size_filter
+
+NOT_SET = mark_safe('<span title="Not set">—</span>')
+
+
+class AudienceFilter(TableFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=AudienceStatus.choices, empty_label="All statuses", label="Status"
+    )
+    size = django_filters.ChoiceFilter(
+        choices=[(value, f"{label} voters") for value, (label, _, _) in SIZES.items()],
+        empty_label="Any number of voters",
+        label="Number of voters",
+        method="filter_size",
+    )
+    # Chosen in the panel of types, so hidden in the toolbar: searches keep it, Clear filters leaves it.
+    # None means Segmented (the Audiences app opens on them); "all" means every type.
+    type = django_filters.CharFilter(method="filter_type", widget=forms.HiddenInput)
+
+    def filter_size(self, queryset, name, value):
+        return audience_size_filter(queryset, value)
+
+    def filter_type(self, queryset, name, value):
+        return queryset  # applied in qs, which also sees an absent type
+
+    @property
+    def audience_type(self) -> str:
+        """The type shown: one of AudienceType's values, or "" for all of them."""
+        value = self.data.get("type", AudienceType.SEGMENTED)
+        if value == "all":
+            return ""
+        return value if value in AudienceType.values else AudienceType.SEGMENTED
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        return queryset.filter(audience_type=self.audience_type) if self.audience_type else queryset
+
+
+def _cell(template: str, table, record):
+    return render_to_string(
+        template, {"audience": record, "can_edit": table.can_edit, "row_actions": table.row_actions}
+    )
+
+
+class AudienceTable(PortalTable):
+    """The organization's audiences of one type (or all): what the Audiences app opens on."""
+
+    key = "audiences.audiences"
+    dom_id = "audience-table"
+    noun = "audiences"
+    default_sort = "-created"
+    page_size = 50
+    refresh_on = ("audiencesChanged",)
+    optional_columns = (
+        "id",
+        "voters",
+        "households",
+        "cpm",
+        "created",
+        "refreshed",
+        "allowlisted",
+        "blocklisted",
+    )
+    empty_filtered_text = "No audience matches these filters."
+    # Set by the view: what the row's pop-ups and menu may offer.
+    can_edit = False
+    row_actions: list = []
+
+    select = SelectionColumn(name="audience")
+    id = tables.Column(verbose_name="ID", accessor="pk")
+    name = tables.Column(verbose_name="Audience Name", attrs={"td": {"class": "name-cell"}})
+    status = tables.Column(verbose_name="Status", orderable=False)
+    voters = NumberColumn(verbose_name="Voters", accessor="voter_count")
+    households = NumberColumn(verbose_name="Households", accessor="household_count")
+    cpm = NumberColumn(verbose_name="Data CPM", accessor="data_cpm", empty_values=())
+    created = tables.Column(verbose_name="Created", accessor="created_at", initial_sort_descending=True)
+    refreshed = tables.Column(
+        verbose_name="Last refreshed", accessor="refreshed_at", initial_sort_descending=True, empty_values=()
+    )
+    allowlisted = NumberColumn(verbose_name="Allow\u00adlisted", accessor="allowlist_campaigns")
+    blocklisted = NumberColumn(verbose_name="Block\u00adlisted", accessor="blocklist_campaigns")
+    actions = tables.Column(
+        verbose_name=mark_safe('<span class="visually-hidden">Actions</span>'),
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "row-actions"}},
+    )
+
+    class Meta(PortalTable.Meta):
+        attrs = {"class": "table table-dense"}
+        row_attrs = {
+            "id": lambda record: f"audience-{record.pk}",
+            "data-status": lambda record: record.status,
+        }
+
+    def order_name(self, queryset, is_descending):
+        # People expect "alpha" before "Bravo": names sort without regard to case, ties by ID.
+        key = Lower("name")
+        ordered = (
+            queryset.order_by(key.desc(), "-pk") if is_descending else queryset.order_by(key.asc(), "pk")
+        )
+        return ordered, True
+
+    def render_name(self, record):
+        return _cell("audiences/_name_cell.html", self, record)
+
+    def render_status(self, record):
+        return _cell("audiences/_status.html", self, record)
+
+    def render_voters(self, value):
+        return intcomma(value)
+
+    def render_households(self, value):
+        return intcomma(value)
+
+    def render_cpm(self, value):
+        return NOT_SET if value is None else f"${value}"
+
+    def render_created(self, value):
+        return render_to_string("_datetime.html", {"value": value})
+
+    def render_refreshed(self, value):
+        return render_to_string("_datetime.html", {"value": value}) if value else "—"
+
+    def render_actions(self, record):
+        return _cell("audiences/_row_actions.html", self, record)
