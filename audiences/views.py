@@ -2,6 +2,7 @@
 
 import json
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,6 +26,7 @@ from .models import AudienceStatus, AudienceType
 from .selectors import audience_list, audience_type_counts
 from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 from .tables import AudienceFilter, AudienceTable
+from .tables import name_cell as name_cell_html
 
 # While an audience on the page loads, the table checks for changes this often (its progress bar moves).
 LOADING_POLL_SECONDS = 2
@@ -233,7 +235,7 @@ def rename(request, audience_id: int):
         except ApplicationError as error:
             form.add_error("name", error.message)
         else:
-            response = render(request, "audiences/_name_cell.html", {"audience": audience, "can_edit": True})
+            response = HttpResponse(name_cell_html(audience, can_edit=True))
             response["HX-Trigger"] = json.dumps({"showMessage": {"text": f"Renamed “{audience.name}”."}})
             return response
     return render(request, "audiences/_name_form.html", {"audience": audience, "form": form})
@@ -244,9 +246,7 @@ def rename(request, audience_id: int):
 def name_cell(request, audience_id: int):
     """The name cell as shown (a rename cancelled)."""
     audience = _audience(request, audience_id)
-    return render(
-        request, "audiences/_name_cell.html", {"audience": audience, "can_edit": request.membership.can_edit}
-    )
+    return HttpResponse(name_cell_html(audience, can_edit=request.membership.can_edit))
 
 
 @organization_required(edit=True)
