@@ -96,6 +96,16 @@ class AudienceListApi(OrganizationScopedMixin, ListAPIView):
         return self.get_paginated_response(serializer.data)
 
 
+# PUT and PATCH take the same fields, all optional: a rename, or notes.
+UPDATE_SCHEMA = extend_schema(
+    tags=TAGS,
+    parameters=[ORGANIZATION, AUDIENCE_ID],
+    summary="Rename an audience or change its notes",
+    request=AudienceUpdateSerializer,
+    responses=AudienceDetailSerializer,
+)
+
+
 class AudienceDetailApi(OrganizationScopedMixin, APIView):
     @extend_schema(
         tags=TAGS,
@@ -111,23 +121,11 @@ class AudienceDetailApi(OrganizationScopedMixin, APIView):
         audience_update(audience=audience, **validated(AudienceUpdateSerializer, request.data))
         return Response(_detail(request, _audience(request, pk)))
 
-    @extend_schema(
-        tags=TAGS,
-        parameters=[ORGANIZATION, AUDIENCE_ID],
-        summary="Rename an audience or change its notes",
-        request=AudienceUpdateSerializer,
-        responses=AudienceDetailSerializer,
-    )
+    @UPDATE_SCHEMA
     def put(self, request, pk: int):
         return self._update(request, pk)
 
-    @extend_schema(
-        tags=TAGS,
-        parameters=[ORGANIZATION, AUDIENCE_ID],
-        summary="Rename an audience or change its notes",
-        request=AudienceUpdateSerializer,
-        responses=AudienceDetailSerializer,
-    )
+    @UPDATE_SCHEMA
     def patch(self, request, pk: int):
         return self._update(request, pk)
 
