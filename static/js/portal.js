@@ -205,6 +205,30 @@
     form.querySelector("[data-inline-cancel]").click();
   });
 
+  // An inline edit that closes (saved, or put back) hands the focus to the control that opened it (drawn
+  // anew with the cell, found by what it asks for), rather than dropping it on the page.
+  const inlineOpeners = new WeakMap();
+  let inlineCell = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const cell = event.detail.target;
+    const elt = event.detail.elt;
+    if (!cell || !elt || elt === cell || !cell.contains(elt) || elt.closest("[data-inline-edit]")) return;
+    const selector = selectorOf(elt);  // a control that replaces the cell it sits in (✎ opening an edit)
+    if (selector) inlineOpeners.set(cell, selector);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const cell = event.detail.target;
+    const form = cell && cell.querySelector && cell.querySelector("[data-inline-edit]");
+    inlineCell = form && form.contains(document.activeElement) ? cell : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!inlineCell || event.detail.target !== inlineCell) return;
+    const selector = inlineOpeners.get(inlineCell);
+    const opener = selector && inlineCell.querySelector(selector);
+    inlineCell = null;
+    if (opener && focusIsLost()) opener.focus();
+  });
+
   // --- Floating menus and tips: popovers in the top layer, placed beside what opened them. ---
   function place(floating, anchor) {
     const box = anchor.getBoundingClientRect();
@@ -278,6 +302,11 @@
     form.querySelectorAll("[data-disable-on-submit]").forEach(function (button) {
       setTimeout(function () { button.disabled = true; }, 0); // after the browser has read the form
     });
+  });
+  // Back on such a page from the browser's cache (the Back button), its buttons work again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("[data-disable-on-submit]").forEach(function (button) { button.disabled = false; });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
