@@ -107,6 +107,29 @@ def page_at(browser, live_server):
 
 
 @pytest.fixture
+def signed_in_at(page_at, sign_in, member_a):
+    """A page of a given window size, signed in as ``member_a``: ``signed_in_at(390, 844, True)`` is a phone."""
+
+    def open_at(width: int, height: int, touch: bool = False):
+        page = page_at(width, height, touch=touch)
+        sign_in(page, member_a)
+        return page
+
+    return open_at
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in the process that queues them (reach figures counted right after a Save), as a worker
+    would a moment later."""
+    from iqm_portal.celery import app
+
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
+    yield
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
+
+
+@pytest.fixture
 def screenshot():
     """Save a screenshot under test-results/ (the pop-ups users see, for people to look at)."""
     RESULTS.mkdir(exist_ok=True)
