@@ -295,6 +295,12 @@
     if (chip) hideTip(chip);
   });
 
+  // Choosing another organization switches to it at once (delegated: the switcher may be drawn again).
+  document.addEventListener("change", function (event) {
+    const select = event.target.closest && event.target.closest("[data-org-switch] select");
+    if (select) select.form.submit();
+  });
+
   // A plain form's submit button stays disabled while its request runs (htmx forms use hx-disabled-elt).
   document.addEventListener("submit", function (event) {
     const form = event.target;
@@ -326,9 +332,7 @@
         else location.href = back;
       });
     });
-    document.querySelectorAll("[data-org-switch] select").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
+
   });
 })();
 

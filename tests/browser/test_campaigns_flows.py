@@ -2,23 +2,13 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from audiences.models import AudienceStatus
 from campaigns.models import Campaign, CampaignAudience, CampaignType
 from campaigns.services import campaign_targeting_update
-from iqm_portal.celery import app
 from tests.campaigns.conftest import load_members
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
-
-
-@pytest.fixture
-def eager_tasks():
-    """Reach refreshes run in the web process right after Save commits, as a worker would a moment later."""
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
-    yield
-    app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)
 
 
 def expand_audience(page):
