@@ -47,6 +47,14 @@ SIZES = {
 }
 
 
+def audience_type_shown(value: str | None) -> str:
+    """The type a page or API request shows: Segmented when it names none (or none that exists), "" for
+    "all" (every type)."""
+    if value == "all":
+        return ""
+    return value if value in AudienceType.values else AudienceType.SEGMENTED
+
+
 @dataclass(frozen=True)
 class AudienceQuery:
     """What the Audiences table shows: the state a bookmark or the back button brings back."""
@@ -60,14 +68,11 @@ class AudienceQuery:
     @classmethod
     def from_params(cls, params, *, search: str = "q", sort: str = "sort") -> "AudienceQuery":
         """From the page's URL (?q=&sort=) or, naming the keys, the API's (?search=&ordering=)."""
-        audience_type = params.get("type", AudienceType.SEGMENTED)
-        if audience_type not in AudienceType.values and audience_type != "all":
-            audience_type = AudienceType.SEGMENTED
         status = params.get("status", "")
         size = params.get("size", "")
         sort_value = params.get(sort, DEFAULT_SORT)
         return cls(
-            audience_type="" if audience_type == "all" else audience_type,
+            audience_type=audience_type_shown(params.get("type")),
             search=search_text(params.get(search)),
             status=status if status in AudienceStatus.values else "",
             size=size if size in SIZES else "",

@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 
 from iqm_portal.tables import NumberColumn, PortalTable, SelectionColumn, TableFilterSet
 
-from .models import AudienceStatus, AudienceType
-from .selectors import SIZES, audience_size_filter
+from .models import AudienceStatus
+from .selectors import SIZES, audience_size_filter, audience_type_shown
 
 NOT_SET = mark_safe('<span title="Not set">—</span>')
 
@@ -65,10 +65,7 @@ class AudienceFilter(TableFilterSet):
     @property
     def audience_type(self) -> str:
         """The type shown: one of AudienceType's values, or "" for all of them."""
-        value = self.data.get("type", AudienceType.SEGMENTED)
-        if value == "all":
-            return ""
-        return value if value in AudienceType.values else AudienceType.SEGMENTED
+        return audience_type_shown(self.data.get("type"))
 
     @property
     def qs(self):
