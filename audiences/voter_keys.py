@@ -9,6 +9,8 @@ with more than 15 digits do not fit; they get keys below zero from the long-ID t
 import re
 import string
 
+import numpy as np
+
 VOTER_ID = re.compile(r"LAL[A-Z]{2}[0-9]+")
 # As a file may spell it: any letter case, but ASCII only, so no other script's digits or letters (which
 # str.upper() and int() would quietly turn into ASCII ones) pass for a voter ID.
@@ -49,3 +51,15 @@ def voter_id_from_key(key: int) -> str:
 
 def state_of_key(key: int) -> str:
     return PREFIX_STATE[key >> DIGIT_BITS]
+
+
+def voter_keys_of(states: np.ndarray, digits: np.ndarray, digit_counts: np.ndarray) -> np.ndarray:
+    """Keys of many IDs at once (as :func:`voter_key`, vectorised): ``states`` holds each ID's two state
+    letters as bytes (any case), ``digits`` its digits as a number and ``digit_counts`` how many there are
+    (at most ``MAX_DIGITS``)."""
+    letters = (states.reshape(-1, 2) | 0x20).astype(np.int64) - ord("a")  # | 0x20: lower case, for ASCII
+    prefix = (letters[:, 0] * 26 + letters[:, 1]) << DIGIT_BITS
+    return prefix | (_POWERS_OF_TEN[digit_counts] + digits)
+
+
+_POWERS_OF_TEN = 10 ** np.arange(MAX_DIGITS + 1, dtype=np.int64)

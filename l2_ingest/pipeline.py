@@ -30,7 +30,7 @@ from audiences.voter_store import VersionWriter, long_voter_keys
 
 from .approvals import new_segment_needs_approval, push_must_be_held, transmission_hold
 from .load_lock import audience_load_lock
-from .members_file import MembersFileError, read_members
+from .members_file import MembersFileError, complete_counts, read_members, recount_breakdowns
 from .models import Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
 
@@ -249,20 +249,22 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
     writer = VersionWriter(version.pk)
     progress = _Progress(transmission.pk, token)
     result = None
+    reading = {
+        "max_expanded_bytes": settings.L2_MAX_EXPANDED_BYTES,
+        "on_progress": progress,
+        "total_bytes": transmission.members_bytes,
+        "reference_date": (transmission.date_created or transmission.received_at).date(),
+    }
     try:
         writer.begin()
         with default_storage.open(transmission.members_file, "rb") as stored:
-            result = read_members(
-                getattr(stored, "file", stored),
-                sink=writer.append,
-                resolve_long_ids=long_voter_keys,
-                max_expanded_bytes=settings.L2_MAX_EXPANDED_BYTES,
-                on_progress=progress,
-                total_bytes=transmission.members_bytes,
-                reference_date=(transmission.date_created or transmission.received_at).date(),
-            )
-        _check_thresholds(result)
-        writer.finish()
+            members = getattr(stored, "file", stored)
+            result = read_members(members, store=writer, resolve_long_ids=long_voter_keys, **reading)
+            _check_thresholds(result)
+            loaded = writer.finish()
+            complete_counts(result, voters=loaded.voters, households=loaded.households)
+            if loaded.repeated_lines:  # each voter counts once in the breakdowns: by their first line
+                result.stats = recount_breakdowns(members, loaded.repeated_lines, **reading)
     except (MembersFileError, Failure) as error:
         writer.abort()
         version.delete()
@@ -308,7 +310,7 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
 
 
 def _check_thresholds(result) -> None:
-    if result.voters == 0:
+    if result.rows_accepted == 0:
         rejected = (
             f" ({result.rows_rejected:,} of {result.rows_read:,} rows rejected)"
             if result.rows_rejected

@@ -1,10 +1,11 @@
 """Reading an L2 members file as a stream (docs/l2-endpoint.md › Members file, Bounds).
 
-``stream`` turns stored bytes into bounded text (gzip, size and line bounds, the kind of file, encoding);
-``reader`` turns rows into voter keys and rejected rows; ``figures`` counts the breakdowns on the way.
+``stream`` turns stored bytes into bounded bytes (gzip, size and line bounds, the kind of file, encoding);
+``blocks`` cuts them into blocks of whole lines; ``columns`` and ``rows`` turn a block's rows into voter
+keys and rejected rows; ``figures`` and ``households`` count on the way; ``reader`` puts it together.
 """
 
-from .reader import read_members
+from .reader import complete_counts, read_members, recount_breakdowns
 from .result import MembersFileError, ReadResult
 
-__all__ = ["MembersFileError", "ReadResult", "read_members"]
+__all__ = ["MembersFileError", "ReadResult", "complete_counts", "read_members", "recount_breakdowns"]

@@ -1,132 +1,108 @@
-"""The breakdowns users see (party, gender, age, state, county, district) and households, counted while the
-file streams, a batch of accepted rows at a time, in C wherever possible.
+"""The breakdowns users see (party, gender, age, state, county, district), counted while the file streams,
+a block of accepted rows at a time: a block read by columns is counted with pyarrow's ``value_counts``, one
+read row by row with a Counter; both end in the same tallies.
 
 Real L2 columns hold at most a few thousand distinct values; a hostile file could hold millions, or values
 of 60 KB. So each counter has a budget (distinct values and their characters): once over it, it takes no
 new values (they count as "Other") and its memory stays put. Each breakdown keeps its top 50 values and
-folds the rest into "Other".
+folds the rest into "Other". States come from the voter keys (see ``audiences.voter_keys``).
 """
 
 import datetime as dt
-from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import repeat
 from operator import itemgetter
 
-from audiences.voter_keys import DIGIT_BITS
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from audiences.voter_keys import DIGIT_BITS, PREFIX_STATE
 
 TOP_VALUES = 50
 MAX_DISTINCT = 50_000
 MAX_KEY_CHARACTERS = 4_000_000
 FIRST_BUDGET_CHECK = 256
+STATE_PAIRS = 26 * 26
 
 AGE_BANDS = [(18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200)]
 _STATE = itemgetter(slice(3, 5))
 
 
-def _characters(key) -> int:
-    return sum(map(len, key)) if isinstance(key, tuple) else len(key)
-
-
 class _Tally:
     """One counter with a budget. Checked as it grows by a quarter, so the checks cost O(n) in all."""
 
-    def __init__(self, getter: Callable, counts: Counter | None = None):
-        self.getter = getter
-        self.counts = counts if counts is not None else Counter()
+    def __init__(self, index: int):
+        self.getter = itemgetter(index)
+        self.counts: Counter = Counter()
         self.overflow = 0  # values not counted by name, once over budget
         self.capped = False
-        self.next_check = max(FIRST_BUDGET_CHECK, len(self.counts) + 1)
+        self.next_check = FIRST_BUDGET_CHECK
 
-    def add(self, rows: Sequence) -> None:
+    def add_rows(self, rows: Sequence) -> None:
+        self._add(Counter(map(self.getter, rows)))
+
+    def add_column(self, column: pa.Array) -> None:
+        counted = pc.value_counts(column)
+        self._add(
+            dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True))
+        )
+
+    def _add(self, counted: dict) -> None:
         if not self.capped:
-            self.counts.update(map(self.getter, rows))
+            self.counts.update(counted)
+            self.capped = self._over_budget()
             return
         counts = self.counts
-        for value in map(self.getter, rows):
+        for value, n in counted.items():
             if value in counts:
-                counts[value] += 1
+                counts[value] += n
             else:
-                self.overflow += 1
+                self.overflow += n
 
-    def over_budget(self) -> bool:
+    def _over_budget(self) -> bool:
         """True when the counter holds more than it may; checked only as it grows, so cheap."""
-        if self.capped or len(self.counts) < self.next_check:
+        if len(self.counts) < self.next_check:
             return False
         self.next_check = len(self.counts) * 5 // 4 + 1
-        return len(self.counts) > MAX_DISTINCT or sum(map(_characters, self.counts)) > MAX_KEY_CHARACTERS
+        return len(self.counts) > MAX_DISTINCT or sum(map(len, self.counts)) > MAX_KEY_CHARACTERS
 
 
 class Figures:
-    """The breakdowns, fed a batch of accepted rows at a time.
+    """The breakdowns, fed a block of accepted rows at a time (by column or by row)."""
 
-    Party, gender, age and district have few values each, so they are counted together as one tuple per row
-    (one pass instead of four) and split apart at the end — or as soon as the tuples outgrow their budget.
-    """
-
-    COMBINED = ("party", "gender", "age", "district")
+    NAMES = ("party", "gender", "age", "district", "county", "birth_date")
 
     def __init__(self, stat_indices: dict[str, int]):
-        self.indices = stat_indices
-        self.combined = [name for name in self.COMBINED if name in stat_indices]
-        self.combo: _Tally | None = None
-        if self.combined:
-            getter = itemgetter(*(stat_indices[name] for name in self.combined))
-            if len(self.combined) == 1:
-                single = getter
-                getter = lambda row: (single(row),)  # noqa: E731 - itemgetter of one index returns a bare value
-            self.combo = _Tally(getter)
-        separate = [name for name in ("county", "birth_date") if name in stat_indices]
-        if "age" in stat_indices and "birth_date" in separate:
-            separate.remove("birth_date")
-        self.tallies = {name: _Tally(itemgetter(stat_indices[name])) for name in separate}
-        self.states: Counter = Counter()
-        self.address = itemgetter(stat_indices["address"]) if "address" in stat_indices else None
-        self.zip = itemgetter(stat_indices["zip"]) if "zip" in stat_indices else None
-        # Household hashes, 8 bytes each, counted once at the end: a set of them beside the set of voters
-        # would double the loader's peak memory.
-        self.households = array("q")
+        names = [name for name in self.NAMES if name in stat_indices]
+        if "age" in names and "birth_date" in names:
+            names.remove("birth_date")  # the age column says it already
+        self.tallies = {name: _Tally(stat_indices[name]) for name in names}
+        self.states = np.zeros(STATE_PAIRS, dtype=np.int64)
+        self.long_id_states: Counter = Counter()
 
-    def add(self, voter_ids: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[int] = ()) -> None:
-        if keys and min(keys) >> DIGIT_BITS == max(keys) >> DIGIT_BITS:
-            self.states[voter_ids[0][3:5]] += len(voter_ids)  # one state for the whole batch, as is usual
-        else:
-            self.states.update(map(_STATE, voter_ids))
+    def add_keys(self, keys: np.ndarray) -> None:
+        """Count the states of inline voter keys (every key at or above zero)."""
+        self.states += np.bincount(keys >> DIGIT_BITS, minlength=STATE_PAIRS)
+
+    def add_long_ids(self, voter_ids: Sequence[str]) -> None:
+        self.long_id_states.update(map(_STATE, voter_ids))
+
+    def add_rows(self, rows: Sequence[Sequence[str]]) -> None:
         for tally in self.tallies.values():
-            tally.add(rows)
-            if tally.over_budget():
-                tally.capped = True
-        if self.combo is not None:  # after the separate ones: a split adds tallies that have this batch
-            self.combo.add(rows)
-            if self.combo.over_budget():
-                self._split_combo()
-        if self.address is not None:
-            addresses = map(str.upper, map(str.strip, map(self.address, rows)))
-            zips = map(str.strip, map(self.zip, rows)) if self.zip else repeat("")
-            # A hash is enough to count distinct households; the addresses themselves are never kept.
-            self.households.extend(map(hash, filter(itemgetter(0), zip(addresses, zips, strict=False))))
+            tally.add_rows(rows)
 
-    def _split_combo(self) -> None:
-        """Count the combined columns one by one from now on, starting from the exact split so far."""
-        for name, counts in self._split(self.combo).items():
-            tally = _Tally(itemgetter(self.indices[name]), counts)
-            tally.capped = tally.over_budget()
-            self.tallies[name] = tally
-        self.combo = None
+    def add_columns(self, columns: dict[str, pa.Array]) -> None:
+        for name, tally in self.tallies.items():
+            tally.add_column(columns[name])
 
-    def _split(self, combo: _Tally) -> dict[str, Counter]:
-        split = {name: Counter() for name in self.combined}
-        for values, n in combo.counts.items():
-            for name, value in zip(self.combined, values, strict=True):
-                split[name][value] += n
-        return split
-
-    def result(self, reference: dt.date) -> tuple[dict, int | None]:
+    def result(self, reference: dt.date) -> dict:
         counters = {name: (tally.counts, tally.overflow) for name, tally in self.tallies.items()}
-        if self.combo is not None:
-            counters.update({name: (c, 0) for name, c in self._split(self.combo).items()})
-        stats: dict = {"state": _top(self.states)}
+        states = Counter(
+            {PREFIX_STATE[i]: int(n) for i in np.flatnonzero(self.states) for n in [self.states[i]]}
+        )
+        states.update(self.long_id_states)
+        stats: dict = {"state": _top(states)}
         if "party" in counters:
             stats["party"] = _top(*_labelled(*counters["party"]))
         if "gender" in counters:
@@ -141,9 +117,7 @@ class Figures:
             stats["county"] = _top(*_labelled(*counters["county"], title=True))
         if "district" in counters:
             stats["congressional_district"] = _districts(*counters["district"])
-        households = len(set(self.households)) if self.address is not None else None
-        self.households = array("q")
-        return stats, households
+        return stats
 
 
 def _top_and_rest(counter: Counter, overflow: int = 0) -> tuple[list, list | None]:

@@ -1,319 +1,248 @@
-"""Rows of a members file become voter keys, in either shape L2 produces.
+"""Rows of a members file become voter keys, in either shape L2 produces (docs/l2-endpoint.md › Members file).
 
 The file is either one LALVOTERID per line (with or without a ``LALVOTERID`` header) or a tab- or
-comma-separated export with a header row that has a LALVOTERID column. Rows become integer voter keys
-(``audiences.voter_keys``), handed to a sink in chunks, while the figures are counted on the way. A row
-that breaks a rule is rejected and counted, by line number and rule only: nothing of a row's content ever
-leaves this module.
+comma-separated export with a header row that has a LALVOTERID column. It is read in blocks of whole lines
+(``blocks``): a regular block, as every block of an L2 export is, by columns (``columns``), any other row by
+row (``rows``), which is where rows are rejected. Either way its accepted rows go to a *store* as voter
+keys with their line numbers and households, and are counted into the breakdowns (``figures``).
+
+The store keeps each voter once and counts households (the database does both, so the worker's memory
+does not grow with the file). When it finds voters listed more than once, :func:`recount_breakdowns` reads
+the file again and counts each voter's first line only, so the breakdowns add up to the voters.
 """
 
-import csv
 import datetime as dt
 import gc
 import zlib
-from collections.abc import Callable, Sequence
-from itertools import chain, islice
-from operator import itemgetter, or_
+from collections.abc import Callable
+from typing import Protocol
 
-from audiences.voter_keys import (
-    MAX_DIGITS,
-    MAX_VOTER_ID_LENGTH,
-    STATE_PREFIX,
-    VOTER_ID_ANY_CASE,
-    normalize_voter_id,
-)
+import numpy as np
+import pyarrow as pa
 
+from .blocks import line_blocks
+from .columns import Columns, read_columns
 from .figures import Figures
+from .households import household_hashes
+from .layout import Layout, read_layout
 from .result import MembersFileError, ReadResult
-from .stream import MAX_LINE_BYTES, open_text
+from .rows import RowBatch, read_rows
+from .stream import TEXT_ERRORS, open_members
 
-# Small batches stay in the CPU cache while they are parsed and counted (measured: 500 rows is about
-# twice as fast as 10 000); keys are still written in large chunks.
-BATCH_ROWS = 500
-SINK_ROWS = 50_000
 # Voters whose IDs are too long for an inline key get theirs from the database, this many at a time.
 LONG_ID_ROWS = 1_000
-
-# The L2 columns the figures come from (header names compared without regard to case).
-STAT_COLUMNS = {
-    "party": "parties_description",
-    "gender": "voters_gender",
-    "age": "voters_age",
-    "birth_date": "voters_birthdate",
-    "county": "county",
-    "district": "us_congressional_district",
-    "address": "residence_addresses_addressline",
-    "zip": "residence_addresses_zip",
-}
-
-# A line holds at most MAX_LINE_BYTES, so no field can be longer (the csv module's own limit is 128 KiB).
-csv.field_size_limit(MAX_LINE_BYTES)
+FIRST_READ_BYTES = 1 << 20  # holds the first line: no line is longer than the contract's bound
 
 
-class _Layout:
-    def __init__(self, first_line_is_data: bool, delimiter: str, id_index: int, stat_indices: dict[str, int]):
-        self.first_line_is_data = first_line_is_data
-        self.delimiter = delimiter
-        self.id_index = id_index
-        self.stat_indices = stat_indices
+class MembersStore(Protocol):
+    """Where accepted rows go (``audiences.voter_store.VersionWriter`` in production)."""
+
+    def append(self, keys: np.ndarray, lines: np.ndarray, households: np.ndarray | None) -> None: ...
 
 
-def _layout(first_line: str) -> _Layout:
-    line = first_line.rstrip("\r\n")
-    delimiter = "\t" if "\t" in line else "," if "," in line else ""
-    cells = next(csv.reader([line], delimiter=delimiter or ","), [""])
-    names = [cell.strip().lower() for cell in cells]
-    if not delimiter:
-        has_header = names[0] == "lalvoterid"
-        return _Layout(not has_header, ",", 0, {})
-    if "lalvoterid" not in names:
-        # The first line may be a voter's row (a file without its header): say nothing of what it holds.
-        if normalize_voter_id(cells[0]):
-            raise MembersFileError(
-                "missing_header",
-                "The file is delimited but has no header row (its first line starts with a voter ID). Send "
-                "L2's export with its header row, or one LALVOTERID per line.",
-            )
-        kind = "tab" if delimiter == "\t" else "comma"
-        raise MembersFileError(
-            "missing_lalvoterid_column",
-            f"The header row has no LALVOTERID column (it has {len(cells)} {kind}-separated columns). "
-            "Export the universe with the LALVOTERID column included.",
-        )
-    stat_indices = {key: names.index(column) for key, column in STAT_COLUMNS.items() if column in names}
-    return _Layout(False, delimiter, names.index("lalvoterid"), stat_indices)
+class RepeatedLinesReader(Protocol):
+    """Line numbers in ascending order (``audiences.voter_store.RepeatedLines``)."""
 
-
-class _Unreadable(list):
-    """Stands in the batch for a line the csv module could not parse."""
-
-    def __init__(self, reason: str):
-        super().__init__()
-        self.reason = reason
-
-
-def _batches(reader, size: int):
-    """Rows in lists of ``size``; an unparseable line becomes an :class:`_Unreadable` in its place."""
-    batch: list = []
-    while True:
-        try:
-            batch.extend(islice(reader, size - len(batch)))
-        except csv.Error:
-            # The csv module resumes on the next line. Its message is not passed on: a rule, not content.
-            batch.append(_Unreadable("the line is not valid tab- or comma-separated text"))
-            continue
-        if len(batch) < size:
-            if batch:
-                yield batch
-            return
-        yield batch
-        batch = []
-
-
-_MAX_INLINE = 5 + MAX_DIGITS
-_STATE = itemgetter(slice(3, 5))
-_DIGITS = itemgetter(slice(5, None))
-
-
-def _keys(voter_ids: Sequence[str]) -> list[int]:
-    """Inline keys of valid, short-enough IDs (``voter_keys.voter_key``, vectorised)."""
-    return list(
-        map(
-            or_,
-            map(STATE_PREFIX.__getitem__, map(_STATE, voter_ids)),
-            map(int, map("1".__add__, map(_DIGITS, voter_ids))),
-        )
-    )
-
-
-class _Loader:
-    """Turns batches of rows into keys for the sink, counting as it goes.
-
-    The fast path handles a batch whose rows are all well-formed, valid, inline-encodable and new, entirely
-    with C-level iteration; any other batch goes row by row so each row's fate is exact.
-    """
-
-    def __init__(self, layout: _Layout, sink, resolve_long_ids, result: ReadResult):
-        self.id_index = layout.id_index
-        self.id_of = itemgetter(layout.id_index)
-        self.width = max([layout.id_index, *layout.stat_indices.values()]) + 1
-        self.sink = sink
-        self.resolve_long_ids = resolve_long_ids
-        self.result = result
-        self.figures = Figures(layout.stat_indices)
-        self.seen: set[int] = set()
-        self.long_ids: dict[str, list[str]] = {}
-        self.pending: list[int] = []
-        self.check_nul = False  # set once a NUL byte has gone by: rows holding one are rejected
-
-    def _emit(self, keys: list[int]) -> None:
-        self.pending.extend(keys)
-        if len(self.pending) >= SINK_ROWS:
-            self.sink(self.pending)
-            self.pending = []
-
-    def load(self, batch: list, first_line: int) -> None:
-        if not self.check_nul and min(map(len, batch)) >= self.width:
-            stripped = list(map(str.strip, map(self.id_of, batch)))
-            if (
-                None not in map(VOTER_ID_ANY_CASE.fullmatch, stripped)
-                and max(map(len, stripped)) <= _MAX_INLINE
-            ):
-                voter_ids = list(map(str.upper, stripped))
-                keys = _keys(voter_ids)
-                fresh = set(keys)
-                if len(fresh) == len(keys) and self.seen.isdisjoint(fresh):
-                    self.seen |= fresh
-                    self.result.rows_read += len(batch)
-                    self.figures.add(voter_ids, batch, keys)
-                    self._emit(keys)
-                    return
-                if fresh <= self.seen:  # nothing new at all: a file repeating voters costs no row-by-row work
-                    self.result.rows_read += len(batch)
-                    self.result.duplicates += len(batch)
-                    return
-        self._load_row_by_row(batch, first_line)
-
-    def _rule_broken(self, row) -> str | None:
-        """The rule a row breaks, or None; the voter ID is checked by the caller."""
-        if isinstance(row, _Unreadable):
-            return row.reason
-        if self.check_nul and any("\0" in cell for cell in row):
-            return "the row contains a NUL byte"
-        if len(row) <= self.id_index:
-            return "the row has no LALVOTERID field"
-        return None
-
-    def _load_row_by_row(self, batch: list, first_line: int) -> None:
-        result, seen, width = self.result, self.seen, self.width
-        accepted_ids: list[str] = []
-        accepted_rows: list = []
-        for offset, row in enumerate(batch):
-            line = first_line + offset
-            if not isinstance(row, _Unreadable) and not any(cell.strip() for cell in row):
-                continue  # a blank line is not a row
-            result.rows_read += 1
-            broken = self._rule_broken(row)
-            if broken:
-                result.reject(line, broken)
-                continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            voter_id = self.id_of(row).strip()
-            if not voter_id:
-                result.reject(line, "empty LALVOTERID")
-                continue
-            if len(voter_id) > MAX_VOTER_ID_LENGTH:
-                result.reject(line, f"LALVOTERID is longer than {MAX_VOTER_ID_LENGTH} characters")
-                continue
-            if VOTER_ID_ANY_CASE.fullmatch(voter_id) is None:
-                result.reject(line, "LALVOTERID is not LAL + 2-letter state + digits")
-                continue
-            voter_id = voter_id.upper()
-            if len(voter_id) > _MAX_INLINE:
-                self._add_long_id(voter_id, row)
-                continue
-            key = STATE_PREFIX[voter_id[3:5]] | int("1" + voter_id[5:])
-            if key in seen:
-                result.duplicates += 1
-                continue
-            seen.add(key)
-            accepted_ids.append(voter_id)
-            accepted_rows.append(row)
-        self.figures.add(accepted_ids, accepted_rows)
-        self._emit(_keys(accepted_ids))
-
-    def _add_long_id(self, voter_id: str, row: list[str]) -> None:
-        if voter_id in self.long_ids:
-            self.result.duplicates += 1
-            return
-        self.long_ids[voter_id] = row
-        if len(self.long_ids) >= LONG_ID_ROWS:
-            self._resolve_long_ids()
-
-    def _resolve_long_ids(self) -> None:
-        """Voters whose IDs are too long for an inline key: a chunk at a time, once their keys are known."""
-        if not self.long_ids:
-            return
-        keys = self.resolve_long_ids(list(self.long_ids))
-        accepted_ids, accepted_rows, accepted_keys = [], [], []
-        for voter_id, row in self.long_ids.items():
-            key = keys[voter_id]
-            if key in self.seen:  # seen in an earlier chunk
-                self.result.duplicates += 1
-                continue
-            self.seen.add(key)
-            accepted_ids.append(voter_id)
-            accepted_rows.append(row)
-            accepted_keys.append(key)
-        self.long_ids = {}
-        self.figures.add(accepted_ids, accepted_rows)
-        self._emit(accepted_keys)
-
-    def finish(self) -> None:
-        self._resolve_long_ids()
-        if self.pending:
-            self.sink(self.pending)
-            self.pending = []
-        self.result.voters = len(self.seen)
-        self.seen = set()  # done with it: free it before the households are counted
+    def below(self, limit: int) -> np.ndarray: ...
 
 
 def read_members(
     binary,
     *,
-    sink: Callable[[list[int]], None],
+    store: MembersStore,
     resolve_long_ids: Callable[[list[str]], dict[str, int]],
     max_expanded_bytes: int,
     on_progress: Callable[[float], None] = lambda fraction: None,
     total_bytes: int = 0,
     reference_date: dt.date | None = None,
 ) -> ReadResult:
-    """Stream the file's voters into ``sink`` in chunks of keys; return the counts and figures.
+    """Stream the file's accepted rows into ``store``; return the counts and the breakdowns so far.
 
     ``binary`` is a seekable binary file. Raises :class:`MembersFileError` for a file that can never load.
-    Line numbers count records, the header included, as a spreadsheet shows them. ``on_progress`` is
-    called after every batch with the share of the stored file read so far (it decides itself how often
-    to write it), so a file of endless duplicates still shows progress and a heartbeat.
+    ``on_progress`` is called after every block with the share of the stored file read so far (it decides
+    itself how often to write it), so a file of endless duplicates still shows progress and a heartbeat.
+    The voters, duplicates and households are the store's to count: see :func:`complete_counts`.
     """
-    result = ReadResult()
-    read_so_far = [0.0]  # while a bomb is measured ahead, the heartbeat goes on at the same progress
-    try:
-        text, bounded = open_text(
-            binary, max_expanded_bytes=max_expanded_bytes, keep_alive=lambda: on_progress(read_so_far[0])
-        )
-        first = text.readline()
-    except (OSError, EOFError, zlib.error) as error:
-        raise MembersFileError(
-            "unreadable_file", f"The members file cannot be read: {type(error).__name__}."
-        ) from error
-    if not first.strip():
-        raise MembersFileError("empty_file", "The members file is empty: send at least one LALVOTERID.")
-    layout = _layout(first)
-    reader = csv.reader(
-        chain([first], text) if layout.first_line_is_data else text, delimiter=layout.delimiter
-    )
-    loader = _Loader(layout, sink, resolve_long_ids, result)
-    line = 1 if layout.first_line_is_data else 2
-    # Millions of short-lived row lists, none in a reference cycle: the cyclic collector would only spend
-    # time walking them (measured at a tenth of the load).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for batch in _batches(reader, BATCH_ROWS):
-            loader.check_nul = bounded.nul_seen
-            loader.load(batch, line)
-            line += len(batch)
-            if total_bytes:
-                read_so_far[0] = min(binary.tell() / total_bytes, 1.0)
-                on_progress(read_so_far[0])
-    except (OSError, EOFError, zlib.error) as error:
-        raise MembersFileError(
-            "unreadable_file", f"The members file is cut short or corrupt after line {line - 1}."
-        ) from error
-    finally:
-        if collecting:
-            gc.enable()
-    loader.finish()
-    result.stats, result.households = loader.figures.result(reference_date or dt.date.today())
+    reading = _Reading(binary, store, resolve_long_ids, None, max_expanded_bytes, on_progress, total_bytes)
+    reading.run()
+    result = reading.result
+    result.stats = reading.figures.result(reference_date or dt.date.today())
     return result
+
+
+def complete_counts(result: ReadResult, *, voters: int, households: int | None) -> None:
+    """Fill in what the store counted once every row was in."""
+    result.voters = voters
+    result.duplicates = result.rows_accepted - voters
+    result.households = households if result.counts_households else None
+
+
+def recount_breakdowns(
+    binary,
+    repeated_lines: RepeatedLinesReader,
+    *,
+    max_expanded_bytes: int,
+    on_progress: Callable[[float], None] = lambda fraction: None,
+    total_bytes: int = 0,
+    reference_date: dt.date | None = None,
+) -> dict:
+    """The breakdowns again, leaving out ``repeated_lines`` (lines listing a voter an earlier line listed).
+
+    The file was read to its end once already: the heartbeat goes on, and progress stays where it was.
+    """
+    binary.seek(0)
+    read_to_end = lambda fraction: on_progress(1.0)  # noqa: E731
+    reading = _Reading(binary, None, None, repeated_lines, max_expanded_bytes, read_to_end, total_bytes)
+    reading.run()
+    return reading.figures.result(reference_date or dt.date.today())
+
+
+class _Reading:
+    """One pass over the file: into a store (the load), or skipping repeated lines (the recount)."""
+
+    def __init__(self, binary, store, resolve_long_ids, skip, max_expanded_bytes, on_progress, total_bytes):
+        self.binary, self.store, self.resolve_long_ids, self.skip = binary, store, resolve_long_ids, skip
+        self.max_expanded_bytes = max_expanded_bytes
+        self.on_progress, self.total_bytes = on_progress, total_bytes
+        self.result = ReadResult()
+        self.figures: Figures | None = None
+        self.layout: Layout | None = None
+        self.encoding = "utf-8"
+        self.long_ids: list[tuple[str, int, list[str]]] = []
+        self.read_so_far = 0.0  # while a bomb is measured ahead, the heartbeat goes on at the same progress
+
+    def run(self) -> None:
+        try:
+            stream, _, self.encoding = open_members(
+                self.binary,
+                max_expanded_bytes=self.max_expanded_bytes,
+                keep_alive=lambda: self.on_progress(self.read_so_far),
+            )
+            first, after_first = _first_line(stream)
+        except (OSError, EOFError, zlib.error) as error:
+            raise MembersFileError(
+                "unreadable_file", f"The members file cannot be read: {type(error).__name__}."
+            ) from error
+        first_text = first.decode(self.encoding, TEXT_ERRORS)
+        if not first_text.strip():
+            raise MembersFileError("empty_file", "The members file is empty: send at least one LALVOTERID.")
+        self.layout = read_layout(first_text)
+        self.figures = Figures(self.layout.breakdowns)
+        self.result.counts_households = self.layout.has_households
+        data_first = self.layout.first_line_is_data
+        line = 1 if data_first else 2
+        # Millions of short-lived row lists on the row path, none in a reference cycle: the cyclic
+        # collector would only spend time walking them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for block in line_blocks(stream, line, head=first + after_first if data_first else after_first):
+                line = block.first_line
+                columns = read_columns(block, self.layout, self.encoding)
+                if columns is not None:
+                    self._take_columns(columns)
+                else:
+                    self._take_rows(block)
+                self._progress()
+        except (OSError, EOFError, zlib.error) as error:
+            raise MembersFileError(
+                "unreadable_file", f"The members file is cut short or corrupt after line {line - 1}."
+            ) from error
+        finally:
+            if collecting:
+                gc.enable()
+        self._store_long_ids()
+
+    def _progress(self) -> None:
+        if self.total_bytes:
+            self.read_so_far = min(self.binary.tell() / self.total_bytes, 1.0)
+            self.on_progress(self.read_so_far)
+
+    # -- the columnar path -------------------------------------------------------------------------------
+    def _take_columns(self, columns: Columns) -> None:
+        rows = len(columns.keys)
+        self.result.rows_read += rows
+        self.result.rows_accepted += rows
+        if self.skip is not None:
+            repeated = self.skip.below(int(columns.lines[-1]) + 1)
+            if len(repeated):
+                first = ~np.isin(columns.lines, repeated)
+                mask = pa.array(first)
+                columns = Columns(
+                    columns.lines[first],
+                    columns.keys[first],
+                    {name: values.filter(mask) for name, values in columns.values.items()},
+                )
+        self.figures.add_keys(columns.keys)
+        self.figures.add_columns(columns.values)
+        if self.store is not None:
+            households = None
+            if self.layout.has_households:
+                households = household_hashes(columns.values["address"], columns.values.get("zip"))
+            self.store.append(columns.keys, columns.lines, households)
+
+    # -- the row-by-row path ------------------------------------------------------------------------------
+    def _take_rows(self, block) -> None:
+        text = block.data.decode(self.encoding, TEXT_ERRORS)
+        line = block.first_line
+        for batch, records in read_rows(text, line, self.layout, self.result):
+            line += records
+            self.result.rows_accepted += len(batch.voter_ids) + len(batch.long_ids)
+            if self.skip is not None:
+                batch = _without_lines(batch, self.skip.below(line))
+            keys = batch.keys()
+            self.figures.add_keys(keys)
+            self.figures.add_rows(batch.rows)
+            self.figures.add_long_ids([voter_id for voter_id, _, _ in batch.long_ids])
+            self.figures.add_rows([row for _, _, row in batch.long_ids])
+            if self.store is not None:
+                self.store.append(keys, np.array(batch.lines, dtype=np.int64), self._households(batch.rows))
+                self.long_ids.extend(batch.long_ids)
+                if len(self.long_ids) >= LONG_ID_ROWS:
+                    self._store_long_ids()
+            self._progress()
+
+    def _households(self, rows: list[list[str]]) -> np.ndarray | None:
+        indices = self.layout.stat_indices
+        if not self.layout.has_households or not rows:
+            return None
+        addresses = pa.array([row[indices["address"]] for row in rows], pa.string())
+        zips = pa.array([row[indices["zip"]] for row in rows], pa.string()) if "zip" in indices else None
+        return household_hashes(addresses, zips)
+
+    def _store_long_ids(self) -> None:
+        """Voters whose IDs are too long for an inline key, once their keys are known."""
+        if not self.long_ids or self.store is None:
+            return
+        keys = self.resolve_long_ids(sorted({voter_id for voter_id, _, _ in self.long_ids}))
+        self.store.append(
+            np.array([keys[voter_id] for voter_id, _, _ in self.long_ids], dtype=np.int64),
+            np.array([line for _, line, _ in self.long_ids], dtype=np.int64),
+            self._households([row for _, _, row in self.long_ids]),
+        )
+        self.long_ids = []
+
+
+def _first_line(stream) -> tuple[bytes, bytes]:
+    """The first line (ending with LF, CRLF or a lone CR) and what was read past it."""
+    start = stream.read(FIRST_READ_BYTES)
+    breaks = [i for i in (start.find(b"\n"), start.find(b"\r")) if i >= 0]
+    if not breaks:
+        return start, b""
+    end = min(breaks) + 1
+    if start[end - 1 : end + 1] == b"\r\n":
+        end += 1
+    return start[:end], start[end:]
+
+
+def _without_lines(batch: RowBatch, repeated: np.ndarray) -> RowBatch:
+    if not len(repeated):
+        return batch
+    skipped = set(repeated.tolist())
+    kept = [i for i, line in enumerate(batch.lines) if line not in skipped]
+    return RowBatch(
+        [batch.voter_ids[i] for i in kept],
+        [batch.lines[i] for i in kept],
+        [batch.rows[i] for i in kept],
+        [entry for entry in batch.long_ids if entry[1] not in skipped],
+    )

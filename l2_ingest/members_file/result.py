@@ -17,11 +17,13 @@ class MembersFileError(Exception):
 @dataclass
 class ReadResult:
     rows_read: int = 0
+    rows_accepted: int = 0  # rows with a valid voter ID, a voter listed twice counted twice
     voters: int = 0
     duplicates: int = 0
     rows_rejected: int = 0
     errors: list[dict] = field(default_factory=list)
     households: int | None = None
+    counts_households: bool = False  # the file has an address column
     stats: dict = field(default_factory=dict)
 
     def reject(self, line: int, reason: str) -> None:

@@ -13,30 +13,15 @@ import zlib
 
 import pytest
 
-from l2_ingest.members_file import MembersFileError, read_members
+from l2_ingest.members_file import MembersFileError
 from tests.l2_ingest.helpers import ids_file
+from tests.l2_ingest.members_store import read_into_memory
 
-LOTS = 20 * 1024**3
 SECRET = "Zelda Quintero-Vasquez"  # a voter's name: must never reach an error
 
 
-def read(data: bytes, *, max_expanded_bytes: int = LOTS, **kwargs):
-    keys: list[int] = []
-    long_ids: dict[str, int] = {}
-
-    def resolve(voter_ids):
-        for voter_id in voter_ids:
-            long_ids.setdefault(voter_id, -(len(long_ids) + 1))
-        return {voter_id: long_ids[voter_id] for voter_id in voter_ids}
-
-    result = read_members(
-        io.BytesIO(data),
-        sink=keys.extend,
-        resolve_long_ids=resolve,
-        max_expanded_bytes=max_expanded_bytes,
-        **kwargs,
-    )
-    return result, keys
+def read(data: bytes, **kwargs):
+    return read_into_memory(data, **kwargs)
 
 
 def refused(data: bytes, **kwargs) -> MembersFileError:
@@ -226,12 +211,13 @@ def test_a_column_of_endless_distinct_values_stops_growing_and_counts_the_rest_a
     assert sum(n for _, n in parties) == 3_000
 
 
-def test_progress_advances_with_bytes_read_even_when_no_voter_is_new():
+def test_progress_advances_with_bytes_read_even_when_no_voter_is_new(monkeypatch):
+    monkeypatch.setattr("l2_ingest.members_file.blocks.BLOCK_BYTES", 16 * 1024)
     fractions: list[float] = []
     data = b"LALVOTERID\n" + b"LALOH1\n" * 300_000  # one voter, 300 000 times: nothing new to write
     result, keys = read(data, on_progress=fractions.append, total_bytes=len(data))
     assert (result.voters, len(keys)) == (1, 1)
-    assert len(fractions) > 100  # once per batch read, not once per chunk of keys written
+    assert len(fractions) > 100  # once per block read (2 MB in blocks of 16 KiB), not once per keys written
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
 
 

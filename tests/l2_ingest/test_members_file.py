@@ -5,18 +5,8 @@ import tempfile
 
 import pytest
 
-from l2_ingest.members_file import read_members
 from tests.l2_ingest.helpers import gzipped, ids_file
-
-MAX_EXPANDED = 20 * 1024**3
-
-
-def read(binary):
-    keys = []
-    result = read_members(
-        binary, sink=keys.extend, resolve_long_ids=lambda ids: {}, max_expanded_bytes=MAX_EXPANDED
-    )
-    return result, keys
+from tests.l2_ingest.members_store import read_into_memory as read
 
 
 @pytest.mark.parametrize("compress", [False, True])

@@ -1,0 +1,97 @@
+"""The columnar path: a block of regular rows, parsed by pyarrow's multi-threaded CSV reader.
+
+Only the columns the portal uses are kept (the voter ID and the breakdowns' columns), and the voter IDs are
+checked and turned into keys a whole block at a time. A block is *regular* when every one of its rows has
+the header's number of fields, every line ends with LF or CRLF, no byte is NUL and every voter ID is a
+plain LALVOTERID short enough for an inline key; that is every block of an L2 export. Any other block is
+read row by row (``rows``), which knows every rule and numbers what it rejects: this path never has to.
+
+Nothing pyarrow says about a block is passed on: its messages quote the file.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from audiences.voter_keys import MAX_DIGITS, voter_keys_of
+
+from .blocks import Block
+from .layout import Layout
+from .stream import TEXT_ERRORS
+
+# Leading and trailing blanks as the row path strips them; anything more unusual is left to that path.
+VOTER_ID_PARTS = rf"^[ \t]*[Ll][Aa][Ll](?P<state>[A-Za-z]{{2}})(?P<digits>[0-9]{{1,{MAX_DIGITS}}})[ \t]*$"
+# pyarrow splits a block into pieces of this size for its threads.
+PARSE_BYTES = 1 << 20
+
+
+@dataclass
+class Columns:
+    lines: np.ndarray  # each row's line number
+    keys: np.ndarray  # each row's voter key
+    values: dict[str, pa.Array]  # the breakdowns' columns, by breakdown name
+
+
+def read_columns(block: Block, layout: Layout, encoding: str) -> Columns | None:
+    """The block's rows by columns, or None when the block is not regular."""
+    lines = block.physical_lines()
+    if lines is None or b"\0" in block.data:
+        return None
+    table = _parse(block.data, layout, encoding)
+    if table is None or table.num_rows != lines:  # a field holding a line break, say
+        return None
+    parts = pc.extract_regex(table.column(_name(layout.id_index)).combine_chunks(), VOTER_ID_PARTS)
+    if parts.null_count:
+        return None
+    states = parts.field("state").cast(pa.binary(2))
+    state_bytes = np.frombuffer(states.buffers()[1], dtype=np.uint8)[
+        states.offset * 2 : (states.offset + len(states)) * 2
+    ]
+    digits = parts.field("digits")
+    keys = voter_keys_of(
+        state_bytes,
+        pc.cast(digits, pa.int64()).to_numpy(),
+        pc.utf8_length(digits).to_numpy(zero_copy_only=False),
+    )
+    values = {
+        name: table.column(_name(index)).combine_chunks() for name, index in layout.stat_indices.items()
+    }
+    return Columns(block.first_line + np.arange(lines, dtype=np.int64), keys, values)
+
+
+def _name(index: int) -> str:
+    return f"c{index}"  # header names may repeat or be blank: columns go by position
+
+
+def _parse(data: bytes, layout: Layout, encoding: str) -> pa.Table | None:
+    if not data.isascii():
+        data = data.decode(encoding, TEXT_ERRORS).encode("utf-8")
+    irregular: list[int] = []
+
+    def note_irregular(row) -> str:
+        irregular.append(1)  # the row's text is not looked at: it may be anything
+        return "skip"
+
+    used = sorted({layout.id_index, *layout.stat_indices.values()})
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pcsv.ReadOptions(
+                column_names=[_name(i) for i in range(layout.width)], block_size=PARSE_BYTES
+            ),
+            parse_options=pcsv.ParseOptions(
+                delimiter=layout.delimiter, ignore_empty_lines=False, invalid_row_handler=note_irregular
+            ),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=[_name(i) for i in used],
+                column_types={_name(i): pa.string() for i in used},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return None if irregular else table
