@@ -10,7 +10,8 @@ from iqm_portal.exceptions import ApplicationError
 from .extensions import AudienceUse, audience_uses
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
 from .signals import audience_versions_switched_on_commit
-from .voter_store import VersionWriter, analyze_version, discard_version_rows
+from .version_writer import VersionWriter
+from .voter_store import analyze_version, discard_version_rows
 
 
 def audience_update(*, audience: Audience, name: str | None = None, notes: str | None = None) -> Audience:

@@ -27,8 +27,8 @@ def _load(organization, name: str, indexes: list[int]) -> tuple[object, float]:
     """
     from audiences.models import Audience, AudienceStatus
     from audiences.services import audience_version_activate, audience_version_start
+    from audiences.version_writer import VersionWriter
     from audiences.voter_keys import voter_key
-    from audiences.voter_store import VersionWriter
 
     base = voter_key("LALOH100000000")
     audience = Audience.objects.create(

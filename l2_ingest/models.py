@@ -127,6 +127,12 @@ class Transmission(models.Model):
     )
     failure_code = models.CharField(max_length=64, blank=True)
     failure_reason = models.TextField(blank=True)
+    phase_seconds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where a successful load's time went, in seconds: waiting (received to started), reading, "
+        "loading (COPY), indexing, counting and switching.",
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -9,6 +9,7 @@ fail without changing anything users see.
 
 import datetime as dt
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -26,7 +27,8 @@ from audiences.services import (
     audience_version_start,
     segment_audience_get_or_create,
 )
-from audiences.voter_store import VersionWriter, long_voter_keys
+from audiences.version_writer import VersionWriter
+from audiences.voter_store import long_voter_keys
 
 from .approvals import new_segment_needs_approval, push_must_be_held, transmission_hold
 from .load_lock import audience_load_lock
@@ -255,16 +257,20 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
         "total_bytes": transmission.members_bytes,
         "reference_date": (transmission.date_created or transmission.received_at).date(),
     }
+    started = time.perf_counter()
     try:
         writer.begin()
         with default_storage.open(transmission.members_file, "rb") as stored:
             members = getattr(stored, "file", stored)
             result = read_members(members, store=writer, resolve_long_ids=long_voter_keys, **reading)
+            read_seconds = time.perf_counter() - started
             _check_thresholds(result)
             loaded = writer.finish()
             complete_counts(result, voters=loaded.voters, households=loaded.households)
+            recounted = time.perf_counter()
             if loaded.repeated_lines:  # each voter counts once in the breakdowns: by their first line
                 result.stats = recount_breakdowns(members, loaded.repeated_lines, **reading)
+            writer.seconds["counting"] += time.perf_counter() - recounted
     except (MembersFileError, Failure) as error:
         writer.abort()
         version.delete()
@@ -281,6 +287,7 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
         "households": result.households,
         "errors": result.errors,
     }
+    switching = time.perf_counter()
     progress(1.0, force=True)  # the last check that this attempt still holds the claim
     audience_version_activate(
         version=version,
@@ -295,7 +302,16 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
         },
         origin=_origin(transmission),
     )
-    _finish(transmission, token, TransmissionStatus.SUCCEEDED, progress=1.0, **counts)
+    phases = {
+        "waiting": (transmission.started_at - transmission.received_at).total_seconds(),
+        "reading": read_seconds - writer.seconds["loading"],
+        **writer.seconds,
+        "switching": time.perf_counter() - switching,
+    }
+    phase_seconds = {name: round(seconds, 3) for name, seconds in phases.items()}
+    _finish(
+        transmission, token, TransmissionStatus.SUCCEEDED, progress=1.0, phase_seconds=phase_seconds, **counts
+    )
     _delete_file(transmission)
     logger.info(
         "transmission %s: audience %s now at version %s with %s voters (%s duplicates, %s rows rejected)",

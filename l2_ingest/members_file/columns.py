@@ -9,6 +9,7 @@ read row by row (``rows``), which knows every rule and numbers what it rejects: 
 Nothing pyarrow says about a block is passed on: its messages quote the file.
 """
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,30 +19,59 @@ import pyarrow.csv as pcsv
 
 from audiences.voter_keys import MAX_DIGITS, voter_keys_of
 
-from .blocks import Block
 from .layout import Layout
 from .stream import TEXT_ERRORS
 
 # Leading and trailing blanks as the row path strips them; anything more unusual is left to that path.
 VOTER_ID_PARTS = rf"^[ \t]*[Ll][Aa][Ll](?P<state>[A-Za-z]{{2}})(?P<digits>[0-9]{{1,{MAX_DIGITS}}})[ \t]*$"
-# pyarrow splits a block into pieces of this size for its threads.
+# pyarrow splits a block into pieces of this size for its threads (one per core).
 PARSE_BYTES = 1 << 20
+
+# jemalloc hands memory back to the system between blocks; the default pool keeps more of it (measured:
+# 35 MB less at the worker's peak). Not every build of pyarrow has it.
+with contextlib.suppress(NotImplementedError):
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 @dataclass
 class Columns:
     lines: np.ndarray  # each row's line number
     keys: np.ndarray  # each row's voter key
-    values: dict[str, pa.Array]  # the breakdowns' columns, by breakdown name
+    values: dict[str, pa.Array]  # the breakdowns' and households' columns, as bytes, by name
+    encoding: str  # of those bytes
+
+    def text(self, name: str) -> pa.Array:
+        """A column as text, decoded as the row path decodes the whole block."""
+        return decoded(self.values[name], self.encoding)
+
+    def where(self, keep: np.ndarray) -> "Columns":
+        mask = pa.array(keep)
+        values = {name: column.filter(mask) for name, column in self.values.items()}
+        return Columns(self.lines[keep], self.keys[keep], values, self.encoding)
 
 
-def read_columns(block: Block, layout: Layout, encoding: str) -> Columns | None:
-    """The block's rows by columns, or None when the block is not regular."""
-    lines = block.physical_lines()
-    if lines is None or b"\0" in block.data:
+def decoded(column: pa.Array, encoding: str) -> pa.Array:
+    """Bytes as text: without a copy when they are ASCII (or valid UTF-8 in a UTF-8 file), else each value
+    decoded in Python, any stray byte read as Latin-1."""
+    data = column.buffers()[2]
+    if encoding != "latin-1" or data is None or memoryview(data).tobytes().isascii():
+        try:
+            return column.cast(pa.string())
+        except pa.ArrowInvalid:
+            pass
+    return pa.array([value.decode(encoding, TEXT_ERRORS) for value in column.to_pylist()], pa.string())
+
+
+def read_columns(data: bytes, first_line: int, layout: Layout, encoding: str) -> Columns | None:
+    """The block's rows by columns, or None when the block is not regular.
+
+    Rows are numbered as the row path numbers them: one per record, a record being a line unless a quoted
+    field holds a line break.
+    """
+    if b"\0" in data:
         return None
-    table = _parse(block.data, layout, encoding)
-    if table is None or table.num_rows != lines:  # a field holding a line break, say
+    table = _parse(data, layout)
+    if table is None:
         return None
     parts = pc.extract_regex(table.column(_name(layout.id_index)).combine_chunks(), VOTER_ID_PARTS)
     if parts.null_count:
@@ -50,7 +80,7 @@ def read_columns(block: Block, layout: Layout, encoding: str) -> Columns | None:
     state_bytes = np.frombuffer(states.buffers()[1], dtype=np.uint8)[
         states.offset * 2 : (states.offset + len(states)) * 2
     ]
-    digits = parts.field("digits")
+    digits = parts.field("digits").cast(pa.string())  # ASCII digits: always valid text
     keys = voter_keys_of(
         state_bytes,
         pc.cast(digits, pa.int64()).to_numpy(),
@@ -59,16 +89,14 @@ def read_columns(block: Block, layout: Layout, encoding: str) -> Columns | None:
     values = {
         name: table.column(_name(index)).combine_chunks() for name, index in layout.stat_indices.items()
     }
-    return Columns(block.first_line + np.arange(lines, dtype=np.int64), keys, values)
+    return Columns(first_line + np.arange(len(keys), dtype=np.int64), keys, values, encoding)
 
 
 def _name(index: int) -> str:
     return f"c{index}"  # header names may repeat or be blank: columns go by position
 
 
-def _parse(data: bytes, layout: Layout, encoding: str) -> pa.Table | None:
-    if not data.isascii():
-        data = data.decode(encoding, TEXT_ERRORS).encode("utf-8")
+def _parse(data: bytes, layout: Layout) -> pa.Table | None:
     irregular: list[int] = []
 
     def note_irregular(row) -> str:
@@ -87,11 +115,14 @@ def _parse(data: bytes, layout: Layout, encoding: str) -> pa.Table | None:
             ),
             convert_options=pcsv.ConvertOptions(
                 include_columns=[_name(i) for i in used],
-                column_types={_name(i): pa.string() for i in used},
+                # Bytes, not text: nothing is decoded but the few values counted and the addresses.
+                column_types={_name(i): pa.binary() for i in used},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    return None if irregular else table
+    if irregular:
+        return None
+    return table

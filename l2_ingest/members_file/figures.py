@@ -19,6 +19,8 @@ import pyarrow.compute as pc
 
 from audiences.voter_keys import DIGIT_BITS, PREFIX_STATE
 
+from .stream import TEXT_ERRORS
+
 TOP_VALUES = 50
 MAX_DISTINCT = 50_000
 MAX_KEY_CHARACTERS = 4_000_000
@@ -42,11 +44,15 @@ class _Tally:
     def add_rows(self, rows: Sequence) -> None:
         self._add(Counter(map(self.getter, rows)))
 
-    def add_column(self, column: pa.Array) -> None:
+    def add_column(self, column: pa.Array, encoding: str) -> None:
+        """Count a column of bytes; only its distinct values are decoded."""
         counted = pc.value_counts(column)
-        self._add(
-            dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True))
-        )
+        decoded: Counter = Counter()
+        for value, n in zip(
+            counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True
+        ):
+            decoded[value.decode(encoding, TEXT_ERRORS)] += n
+        self._add(decoded)
 
     def _add(self, counted: dict) -> None:
         if not self.capped:
@@ -92,9 +98,9 @@ class Figures:
         for tally in self.tallies.values():
             tally.add_rows(rows)
 
-    def add_columns(self, columns: dict[str, pa.Array]) -> None:
+    def add_columns(self, columns: dict[str, pa.Array], encoding: str) -> None:
         for name, tally in self.tallies.items():
-            tally.add_column(columns[name])
+            tally.add_column(columns[name], encoding)
 
     def result(self, reference: dt.date) -> dict:
         counters = {name: (tally.counts, tally.overflow) for name, tally in self.tallies.items()}

@@ -130,19 +130,19 @@ class _Reading:
         self.figures = Figures(self.layout.breakdowns)
         self.result.counts_households = self.layout.has_households
         data_first = self.layout.first_line_is_data
-        line = 1 if data_first else 2
+        line = 1 if data_first else 2  # numbered as a spreadsheet shows them, the header included
         # Millions of short-lived row lists on the row path, none in a reference cycle: the cyclic
         # collector would only spend time walking them.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for block in line_blocks(stream, line, head=first + after_first if data_first else after_first):
-                line = block.first_line
-                columns = read_columns(block, self.layout, self.encoding)
+            for block in line_blocks(stream, head=first + after_first if data_first else after_first):
+                columns = read_columns(block, line, self.layout, self.encoding)
                 if columns is not None:
                     self._take_columns(columns)
+                    line += len(columns.keys)
                 else:
-                    self._take_rows(block)
+                    line = self._take_rows(block, line)
                 self._progress()
         except (OSError, EOFError, zlib.error) as error:
             raise MembersFileError(
@@ -166,25 +166,20 @@ class _Reading:
         if self.skip is not None:
             repeated = self.skip.below(int(columns.lines[-1]) + 1)
             if len(repeated):
-                first = ~np.isin(columns.lines, repeated)
-                mask = pa.array(first)
-                columns = Columns(
-                    columns.lines[first],
-                    columns.keys[first],
-                    {name: values.filter(mask) for name, values in columns.values.items()},
-                )
+                columns = columns.where(~np.isin(columns.lines, repeated))
         self.figures.add_keys(columns.keys)
-        self.figures.add_columns(columns.values)
+        self.figures.add_columns(columns.values, columns.encoding)
         if self.store is not None:
             households = None
             if self.layout.has_households:
-                households = household_hashes(columns.values["address"], columns.values.get("zip"))
+                zips = columns.text("zip") if "zip" in columns.values else None
+                households = household_hashes(columns.text("address"), zips)
             self.store.append(columns.keys, columns.lines, households)
 
     # -- the row-by-row path ------------------------------------------------------------------------------
-    def _take_rows(self, block) -> None:
-        text = block.data.decode(self.encoding, TEXT_ERRORS)
-        line = block.first_line
+    def _take_rows(self, block: bytes, line: int) -> int:
+        """Read the block row by row; returns the number of the line after it."""
+        text = block.decode(self.encoding, TEXT_ERRORS)
         for batch, records in read_rows(text, line, self.layout, self.result):
             line += records
             self.result.rows_accepted += len(batch.voter_ids) + len(batch.long_ids)
@@ -201,6 +196,7 @@ class _Reading:
                 if len(self.long_ids) >= LONG_ID_ROWS:
                     self._store_long_ids()
             self._progress()
+        return line
 
     def _households(self, rows: list[list[str]]) -> np.ndarray | None:
         indices = self.layout.stat_indices

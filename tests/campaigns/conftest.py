@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import Role
 from audiences.services import audience_version_activate, audience_version_start
-from audiences.voter_store import VersionWriter
+from audiences.version_writer import VersionWriter
 from campaigns.models import CampaignAudience
 from iqm_portal.celery import app
 from tests.conftest import SignInClient

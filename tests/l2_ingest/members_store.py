@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 
-from audiences.voter_store import LoadedKeys, RepeatedLines
+from audiences.version_writer import LoadedKeys, RepeatedLines
 from l2_ingest.members_file import complete_counts, read_members, recount_breakdowns
 
 LOTS = 20 * 1024**3
