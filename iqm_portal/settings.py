@@ -360,6 +360,9 @@ L2_MAX_REJECTED_SHARE = 0.05
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
 # How often a load writes its progress, which is also its heartbeat.
 L2_PROGRESS_SECONDS = float(os.environ.get("L2_PROGRESS_SECONDS", "1"))
+# A push whose segment is loading another one waits this long before it tries again (loads of one segment
+# take turns: docs/l2-endpoint.md › What processing does).
+L2_SEGMENT_BUSY_RETRY_SECONDS = env_int("L2_SEGMENT_BUSY_RETRY_SECONDS", 10)
 # A transmission whose loads keep dying (a crash, an unexpected error) fails after this many attempts.
 L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3
