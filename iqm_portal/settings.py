@@ -161,6 +161,9 @@ if STORAGE_BACKEND == "storages.backends.s3.S3Storage":
         "location": os.environ.get("S3_PREFIX", "transmissions"),
         "default_acl": None,
         "file_overwrite": False,
+        # A worker reads a members file back through a temporary file: past this size it goes to disk
+        # (FILE_UPLOAD_TEMP_DIR). django-storages' default, 0, keeps the whole file, up to 1 GiB, in memory.
+        "max_memory_size": 4 * 1024**2,
     }
 STORAGES = {
     "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},

@@ -3,6 +3,9 @@
 real gunicorn stores each accepted members file in the bucket and two workers, each with a media folder of
 its own, read it back from there."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -108,3 +111,29 @@ def test_two_workers_load_pushes_from_the_bucket_the_web_process_stored_them_in(
     assert [p for folder in media_folders for p in folder.rglob("*") if p.is_file()] == []
     for worker in workers:
         assert "l2_ingest.ingest_transmission" in worker.log(), worker.log_path
+
+
+def test_a_members_file_read_from_the_bucket_goes_to_disk_not_into_memory(s3_bucket, tmp_path):
+    """A worker's copy of a members file larger than a few MiB is a temporary file on disk: the memory a
+    load takes does not grow with the file (the S3 storage as the settings configure it, in a process of its
+    own as a worker is)."""
+    _, env = s3_bucket
+    probe = (
+        "import django; django.setup()\n"
+        "from django.core.files.base import ContentFile\n"
+        "from django.core.files.storage import default_storage\n"
+        "name = default_storage.save('l2/probe.members', ContentFile(b'LALOH1\\n' * 1_000_000))\n"
+        "with default_storage.open(name, 'rb') as stored:\n"
+        "    print('on disk' if stored.file._rolled else 'in memory')\n"  # a SpooledTemporaryFile
+        "default_storage.delete(name)\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env, "FILE_UPLOAD_TEMP_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.strip() == "on disk"
