@@ -161,6 +161,9 @@ if STORAGE_BACKEND == "storages.backends.s3.S3Storage":
         "location": os.environ.get("S3_PREFIX", "transmissions"),
         "default_acl": None,
         "file_overwrite": False,
+        # A worker reads a members file back through a temporary file: past this size it goes to disk
+        # (FILE_UPLOAD_TEMP_DIR). django-storages' default, 0, keeps the whole file, up to 1 GiB, in memory.
+        "max_memory_size": 4 * 1024**2,
     }
 STORAGES = {
     "default": {"BACKEND": STORAGE_BACKEND, "OPTIONS": STORAGE_OPTIONS},
@@ -360,6 +363,9 @@ L2_MAX_REJECTED_SHARE = 0.05
 L2_STALE_AFTER_SECONDS = env_int("L2_STALE_AFTER_SECONDS", 120)
 # How often a load writes its progress, which is also its heartbeat.
 L2_PROGRESS_SECONDS = float(os.environ.get("L2_PROGRESS_SECONDS", "1"))
+# A push whose segment is loading another one waits this long before it tries again (loads of one segment
+# take turns: docs/l2-endpoint.md › What processing does).
+L2_SEGMENT_BUSY_RETRY_SECONDS = env_int("L2_SEGMENT_BUSY_RETRY_SECONDS", 10)
 # A transmission whose loads keep dying (a crash, an unexpected error) fails after this many attempts.
 L2_MAX_ATTEMPTS = env_int("L2_MAX_ATTEMPTS", 5)
 AUDIENCE_VERSIONS_KEPT = 3

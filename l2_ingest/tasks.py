@@ -59,7 +59,7 @@ def ingest_transmission(self, transmission_id: str) -> str:
         return transmission_process(transmission_id)
     except SegmentBusy as busy:
         logger.info("transmission %s: its segment is loading another transmission; waiting", transmission_id)
-        raise self.retry(countdown=10, exc=busy) from busy
+        raise self.retry(countdown=settings.L2_SEGMENT_BUSY_RETRY_SECONDS, exc=busy) from busy
     except ClaimLost:
         logger.warning("transmission %s: another attempt took it over; this one stops", transmission_id)
         return "claim lost"

@@ -24,7 +24,9 @@ def _database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, log_dir: Path, extra_env: dict[str, str], concurrency: int):
+    def __init__(
+        self, log_dir: Path, extra_env: dict[str, str], concurrency: int, queues: str = "ingest,default"
+    ):
         self.nodename = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
         self.log_path = log_dir / f"{self.nodename.split('@')[0]}.log"
         self.env = {
@@ -35,6 +37,7 @@ class WorkerProcess:
             **extra_env,
         }
         self.concurrency = concurrency
+        self.queues = queues
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "WorkerProcess":
@@ -48,7 +51,7 @@ class WorkerProcess:
                 "iqm_portal",
                 "worker",
                 "--queues",
-                "ingest,default",
+                self.queues,
                 "--hostname",
                 self.nodename,
                 "--concurrency",
@@ -92,12 +95,16 @@ class WorkerProcess:
 
 @pytest.fixture
 def worker_factory(transactional_db, tmp_path):
-    """Start real workers: ``worker_factory(**env)``; every one is stopped when the test ends."""
+    """Start real workers: ``worker_factory(**env)``; every one is stopped when the test ends.
+
+    ``queues`` are those the worker consumes: both, as docker-compose.yml runs it, unless a test says.
+    """
     app.control.purge()
     started: list[WorkerProcess] = []
 
-    def start(concurrency: int = 1, **extra_env: str) -> WorkerProcess:
-        worker = WorkerProcess(tmp_path, {k: str(v) for k, v in extra_env.items()}, concurrency).start()
+    def start(concurrency: int = 1, queues: str = "ingest,default", **extra_env: str) -> WorkerProcess:
+        env = {k: str(v) for k, v in extra_env.items()}
+        worker = WorkerProcess(tmp_path, env, concurrency, queues).start()
         started.append(worker)
         return worker
 
