@@ -56,21 +56,29 @@ class RepeatedLines:
     costs disk, not memory. :meth:`below` hands them out a block of lines at a time."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed when read to the end or dropped
+        self._file = None  # made on the first write: most files repeat no voter
         self.count = 0
         self._pending = np.empty(0, dtype=np.int64)
 
     def write(self, lines: np.ndarray) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._file.write(lines.astype("<i8").tobytes())
         self.count += len(lines)
 
     def rewind(self) -> None:
-        self._file.seek(0)
+        if self._file is not None:
+            self._file.seek(0)
         self._pending = np.empty(0, dtype=np.int64)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def below(self, limit: int) -> np.ndarray:
         """The next lines smaller than ``limit``."""
-        while not len(self._pending) or self._pending[-1] < limit:
+        while self._file is not None and (not len(self._pending) or self._pending[-1] < limit):
             more = self._file.read(REPEATED_READ_BYTES)
             if not more:
                 break

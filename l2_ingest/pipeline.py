@@ -270,6 +270,7 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
             recounted = time.perf_counter()
             if loaded.repeated_lines:  # each voter counts once in the breakdowns: by their first line
                 result.stats = recount_breakdowns(members, loaded.repeated_lines, **reading)
+                loaded.repeated_lines.close()
             writer.seconds["counting"] += time.perf_counter() - recounted
     except (MembersFileError, Failure) as error:
         writer.abort()

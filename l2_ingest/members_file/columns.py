@@ -97,22 +97,16 @@ def _name(index: int) -> str:
 
 
 def _parse(data: bytes, layout: Layout) -> pa.Table | None:
-    irregular: list[int] = []
-
-    def note_irregular(row) -> str:
-        irregular.append(1)  # the row's text is not looked at: it may be anything
-        return "skip"
-
+    """The used columns of a block, or None when a row has too few or too many fields (pyarrow refuses
+    the block; its message, which quotes the row, goes no further)."""
     used = sorted({layout.id_index, *layout.stat_indices.values()})
     try:
-        table = pcsv.read_csv(
+        return pcsv.read_csv(
             pa.py_buffer(data),
             read_options=pcsv.ReadOptions(
                 column_names=[_name(i) for i in range(layout.width)], block_size=PARSE_BYTES
             ),
-            parse_options=pcsv.ParseOptions(
-                delimiter=layout.delimiter, ignore_empty_lines=False, invalid_row_handler=note_irregular
-            ),
+            parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
                 include_columns=[_name(i) for i in used],
                 # Bytes, not text: nothing is decoded but the few values counted and the addresses.
@@ -123,6 +117,3 @@ def _parse(data: bytes, layout: Layout) -> pa.Table | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if irregular:
-        return None
-    return table

@@ -9,6 +9,7 @@ folds the rest into "Other". States come from the voter keys (see ``audiences.vo
 """
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
 from operator import itemgetter
@@ -127,8 +128,14 @@ class Figures:
 
 
 def _top_and_rest(counter: Counter, overflow: int = 0) -> tuple[list, list | None]:
-    """The most common values, at most 50, and an "Other" entry for the rest (None when nothing is left)."""
-    top = [list(pair) for pair in counter.most_common(TOP_VALUES)]
+    """The most common values, at most 50, and an "Other" entry for the rest (None when nothing is left).
+
+    Values counted alike are in alphabetical order, whatever order the file's blocks were read in.
+    """
+    top = [
+        list(pair)
+        for pair in heapq.nsmallest(TOP_VALUES, counter.items(), key=lambda pair: (-pair[1], pair[0]))
+    ]
     rest = sum(counter.values()) - sum(n for _, n in top) + overflow
     if not rest:
         return top, None

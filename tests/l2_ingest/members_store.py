@@ -60,4 +60,5 @@ def read_into_memory(data: bytes | io.IOBase, *, max_expanded_bytes: int = LOTS,
     complete_counts(result, voters=loaded.voters, households=loaded.households)
     if loaded.repeated_lines:
         result.stats = recount_breakdowns(binary, loaded.repeated_lines, **options)
+    loaded.repeated_lines.close()
     return result, store.keys

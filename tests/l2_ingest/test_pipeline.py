@@ -104,6 +104,25 @@ def test_duplicates_count_once_and_are_reported(org_a):
     assert member_count(transmission.audience.current_version_id) == 3
 
 
+def test_a_voter_listed_twice_counts_once_in_every_figure_by_their_first_line(org_a):
+    rows = [
+        "LALOH100\tA\tB\t12 Main St\t04321\tM\t34\tDemocratic\tFRANKLIN\t3",
+        "LALOH101\tA\tB\t12 MAIN ST\t04321\tF\t31\tDemocratic\tFRANKLIN\t3",
+        "laloh100\tA\tB\t9 Elsewhere Rd\t99999\tF\t70\tRepublican\tDELAWARE\t12",  # LALOH100 again
+        "LALOH102\tA\tB\t1 Oak Ave\t43004\tF\t70\tGreen\tDELAWARE\t12",
+    ]
+    transmission = load(org_a, export(rows))
+    assert transmission.status == TransmissionStatus.SUCCEEDED, transmission.failure_reason
+    assert (transmission.voters_accepted, transmission.duplicates, transmission.rows_read) == (3, 1, 4)
+    assert member_count(transmission.audience.current_version_id) == 3
+    assert transmission.households == 2  # 12 Main St (two voters) and 1 Oak Ave; not the repeat's address
+    stats = transmission.audience.current_version.stats
+    assert dict(stats["party"]) == {"Democratic": 2, "Green": 1}
+    assert dict(stats["county"]) == {"Franklin": 2, "Delaware": 1}
+    assert sum(n for _, n in stats["age_band"]) == 3
+    assert set(transmission.phase_seconds) == {"waiting", "reading", "loading", "indexing", "counting", "switching"}
+
+
 def test_rejected_rows_are_reported_by_line_and_reason_never_content(org_a):
     good = [f"LALOH{i}" for i in range(1, 40)]
     members = ("LALVOTERID\n" + "\n".join([*good[:10], "SECRETNAME123", *good[10:]])).encode()
