@@ -27,6 +27,7 @@ from .support import (
     l2_sender_setup,
     peak_rss_mb,
     recreate_database,
+    reset_peak_rss,
     row,
     rss_mb,
     setup_django,
@@ -141,6 +142,7 @@ def ingest_runs(rows: int, path: Path, secret: str, env: dict) -> dict:
         warm_up(url, secret)
         time.sleep(3)  # the worker is waiting (the warm-up loaded) before the first push arrives
         for _ in range(RUNS):
+            reset_peak_rss(web_process)
             before = rss_mb(web_process)
             response = send_universe(
                 f"{url}/api/l2/v1/transmissions", secret, body, universe_name=f"IQM_123456_Scale{rows}"
@@ -272,6 +274,8 @@ def raw_body_growth(path: Path, secret: str, env: dict) -> float:
     web, url = start_gunicorn({**env, "L2_MAX_BODY_BYTES": str(path.stat().st_size + (1 << 20))})
     try:
         [web_process] = children(web.pid)
+        warm_up(url, secret)
+        reset_peak_rss(web_process)
         before = rss_mb(web_process)
         response = send_universe(
             f"{url}/api/l2/v1/transmissions", secret, path, universe_name="IQM_123456_RawBody"

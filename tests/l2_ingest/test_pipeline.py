@@ -120,7 +120,14 @@ def test_a_voter_listed_twice_counts_once_in_every_figure_by_their_first_line(or
     assert dict(stats["party"]) == {"Democratic": 2, "Green": 1}
     assert dict(stats["county"]) == {"Franklin": 2, "Delaware": 1}
     assert sum(n for _, n in stats["age_band"]) == 3
-    assert set(transmission.phase_seconds) == {"waiting", "reading", "loading", "indexing", "counting", "switching"}
+    assert set(transmission.phase_seconds) == {
+        "waiting",
+        "reading",
+        "loading",
+        "indexing",
+        "counting",
+        "switching",
+    }
 
 
 def test_rejected_rows_are_reported_by_line_and_reason_never_content(org_a):
