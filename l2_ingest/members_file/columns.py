@@ -115,5 +115,5 @@ def _parse(data: bytes, layout: Layout) -> pa.Table | None:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # any of pyarrow's refusals: the row path will say which rule, by line number
         return None

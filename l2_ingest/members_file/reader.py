@@ -118,11 +118,19 @@ class _Reading:
                 max_expanded_bytes=self.max_expanded_bytes,
                 keep_alive=lambda: self.on_progress(self.read_so_far),
             )
+        except (OSError, EOFError, zlib.error) as error:
+            raise _unreadable(error) from error
+        try:
+            self._read_blocks(stream)
+        finally:
+            stream.close()  # stops reading ahead, if it did
+        self._store_long_ids()
+
+    def _read_blocks(self, stream) -> None:
+        try:
             first, after_first = _first_line(stream)
         except (OSError, EOFError, zlib.error) as error:
-            raise MembersFileError(
-                "unreadable_file", f"The members file cannot be read: {type(error).__name__}."
-            ) from error
+            raise _unreadable(error) from error
         first_text = first.decode(self.encoding, TEXT_ERRORS)
         if not first_text.strip():
             raise MembersFileError("empty_file", "The members file is empty: send at least one LALVOTERID.")
@@ -151,7 +159,6 @@ class _Reading:
         finally:
             if collecting:
                 gc.enable()
-        self._store_long_ids()
 
     def _progress(self) -> None:
         if self.total_bytes:
@@ -217,6 +224,10 @@ class _Reading:
             self._households([row for _, _, row in self.long_ids]),
         )
         self.long_ids = []
+
+
+def _unreadable(error: BaseException) -> MembersFileError:
+    return MembersFileError("unreadable_file", f"The members file cannot be read: {type(error).__name__}.")
 
 
 def _first_line(stream) -> tuple[bytes, bytes]:

@@ -6,9 +6,11 @@ kind of file (a ZIP, an image or UTF-16 fails at once with ``not_text``, recogni
 """
 
 import codecs
+import contextlib
 import gzip
 import io
 
+from .read_ahead import ReadAhead
 from .result import MembersFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -136,13 +138,25 @@ class BoundedBytes(io.RawIOBase):
         if self.bytes_read < SUSPICIOUS_RATIO * max(position, 1):
             return
         stored, self.compressed = self.compressed, None  # measured once is enough
-        try:
-            stored.seek(0)
-            too_large = _expands_beyond(stored, self.max_bytes, self.keep_alive)
-        finally:
-            stored.seek(position)  # where the decompressor reading it left off
+        with self._source_paused():
+            position = stored.tell()
+            try:
+                stored.seek(0)
+                too_large = _expands_beyond(stored, self.max_bytes, self.keep_alive)
+            finally:
+                stored.seek(position)  # where the decompressor reading it left off
         if too_large:
             raise self._too_large()
+
+    def _source_paused(self):
+        paused = getattr(self.source, "paused", None)
+        return paused() if paused else contextlib.nullcontext()
+
+    def close(self) -> None:
+        """Stop reading ahead (the stored file itself is the caller's to close)."""
+        if isinstance(self.source, ReadAhead):
+            self.source.close()
+        super().close()
 
     def _check_lines(self, data: bytes) -> None:
         """Lines end with LF or CRLF (measured by splitting on LF alone, the common case), or with a lone
@@ -230,11 +244,18 @@ def open_members(
     """
     head = binary.read(2)
     binary.seek(0)
-    source = gzip.GzipFile(fileobj=binary, mode="rb") if head == GZIP_MAGIC else binary
-    # What kind of file it is, before any other bound: a gzip of zeros is "not text", not "a long line".
-    sample = _read_up_to(source, SNIFF_BYTES)
-    what = _what_arrived(sample)
+    source = ReadAhead(gzip.GzipFile(fileobj=binary, mode="rb")) if head == GZIP_MAGIC else binary
+    try:
+        # What kind of file it is, before any other bound: a gzip of zeros is "not text", not "a long line".
+        sample = _read_up_to(source, SNIFF_BYTES)
+        what = _what_arrived(sample)
+    except BaseException:
+        if source is not binary:
+            source.close()
+        raise
     if what is not None:
+        if source is not binary:
+            source.close()
         raise MembersFileError(
             "not_text",
             f"The members file is {what}, not a tab- or comma-separated text file. Export the universe "
