@@ -15,11 +15,12 @@ def audience_list(*, organization: Organization) -> QuerySet[Audience]:
 
 
 def audience_type_counts(*, organization: Organization) -> dict[str, int]:
+    # count(*), not count(id): read off the (organization, type, status) index alone.
     rows = (
         audience_list(organization=organization)
         .order_by()
         .values_list("audience_type")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     return dict(rows)
 

@@ -28,6 +28,15 @@ def refresh_reach(campaign_ids: list[int]) -> int:
     return sum(campaign_reach_refresh(campaign_id=cid, counter=counter) for cid in campaign_ids)
 
 
+@shared_task(name="campaigns.refresh_reach_in_batches", queue="default")
+def refresh_reach_in_batches(campaign_ids: list[int]) -> int:
+    """A change to more campaigns than one batch (every campaign of a large IO): queue their refreshes in
+    batches from here, so that the request that made the change sends one message, not one per batch."""
+    for start in range(0, len(campaign_ids), REACH_BATCH):
+        refresh_reach.delay(campaign_ids[start : start + REACH_BATCH])
+    return len(campaign_ids)
+
+
 @shared_task(name="campaigns.refresh_reach_for_audiences", queue="default")
 def refresh_reach_for_audiences(audience_ids: list[int]) -> int:
     """An audience switched to a new version: refresh every campaign that targets it, in batches."""

@@ -255,20 +255,21 @@ class TargetingResultOutput(serializers.Serializer):
     refused = TargetingRefusalOutput(many=True)
 
 
-def result_document(result: CampaignTargetingResult, campaign_name: str | None = None) -> dict:
-    def change(c):
-        return {
-            "audience_id": c.audience_id,
-            "audience_name": c.audience_name,
-            "list": c.list_type,
-            "action": c.action,
-        }
+def _change_document(c) -> dict:
+    return {
+        "audience_id": c.audience_id,
+        "audience_name": c.audience_name,
+        "list": c.list_type,
+        "action": c.action,
+    }
 
+
+def result_document(result: CampaignTargetingResult, campaign_name: str | None = None) -> dict:
     return {
         "campaign_id": result.campaign_id,
         "campaign_name": result.campaign_name or campaign_name,
-        "applied": [change(c) for c in result.applied],
-        "unchanged": [change(c) for c in result.unchanged],
+        "applied": [_change_document(c) for c in result.applied],
+        "unchanged": [_change_document(c) for c in result.unchanged],
         "refused": [
             {"audience_id": r.audience_id, "code": r.code, "reason": r.reason, "list": r.list_type}
             for r in result.refused

@@ -190,8 +190,11 @@ def campaign_reach_refresh_on_commit(
         from campaigns import tasks  # tasks import the services: imported late to keep the graph acyclic
 
         try:
-            for start in range(0, len(campaign_ids), tasks.REACH_BATCH):
-                tasks.refresh_reach.delay(campaign_ids[start : start + tasks.REACH_BATCH])
+            # One message whatever the number of campaigns: a worker splits a larger change into batches.
+            if len(campaign_ids) > tasks.REACH_BATCH:
+                tasks.refresh_reach_in_batches.delay(campaign_ids)
+            elif campaign_ids:
+                tasks.refresh_reach.delay(campaign_ids)
             if audience_ids:
                 tasks.refresh_reach_for_audiences.delay(audience_ids)
         except Exception:  # the broker is unreachable: the sweep will catch up

@@ -6,21 +6,34 @@ campaign or many (all of an insertion order's); the result says, per campaign, w
 already so, and what was refused and why. Refusing one pair never blocks the others.
 """
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from accounts.models import Organization
 from audiences.models import Audience, AudienceStatus
 from audiences.selectors import audience_list
-from campaigns.models import TARGETABLE_CAMPAIGN_STATUSES, Campaign, CampaignAudience, TargetingList
-from campaigns.selectors import campaign_list, insertion_order_list
+from campaigns.models import (
+    TARGETABLE_CAMPAIGN_STATUSES,
+    CampaignAudience,
+    CampaignStatus,
+    CampaignType,
+    TargetingList,
+)
+from campaigns.selectors import insertion_order_list
 from iqm_portal.exceptions import ApplicationError
 
 from .reach import campaign_reach_refresh_on_commit
+from .targeting_rows import (
+    campaigns_lock,
+    campaigns_named,
+    targets_delete,
+    targets_held,
+    targets_insert,
+)
 from .usage import audience_usage_recount
 
 
@@ -40,7 +53,7 @@ class TargetingRefusal:
     list_type: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # no __dict__: a bulk change makes one per campaign, thousands in a request
 class CampaignTargetingResult:
     campaign_id: int
     campaign_name: str | None
@@ -63,14 +76,15 @@ PG_TAKES_NO_AUDIENCES = (
 )
 
 
-def _campaign_refusal(campaign: Campaign) -> tuple[str, str] | None:
-    """Why this campaign cannot receive audiences, or None when it can."""
-    if not campaign.takes_audiences:
+@functools.cache  # a handful of (type, status) pairs, asked once per campaign of a bulk change
+def _campaign_refusal(campaign_type: str, status: str) -> tuple[str, str] | None:
+    """Why a campaign of this type and status cannot receive audiences, or None when it can."""
+    if campaign_type == CampaignType.PG:
         return "pg_campaign", PG_TAKES_NO_AUDIENCES
-    if campaign.status not in TARGETABLE_CAMPAIGN_STATUSES:
+    if status not in TARGETABLE_CAMPAIGN_STATUSES:
         return (
             "campaign_not_editable",
-            f"The campaign is {campaign.get_status_display()}; only Draft, Pending, Running or Paused "
+            f"The campaign is {CampaignStatus(status).label}; only Draft, Pending, Running or Paused "
             "campaigns can receive audiences.",
         )
     return None
@@ -106,7 +120,9 @@ def campaign_targeting_update(
     """Apply one targeting change to each named campaign (and to every campaign of each named IO).
 
     Removals run first, so removing an audience and adding it to the other list in one call moves it.
-    Runs in a constant number of queries whatever the number of campaigns.
+    Runs in a constant number of queries whatever the number of campaigns, and each campaign costs only
+    its share of set-based statements: its row is read as a tuple, never as a model, and of its targets
+    only their number and those of the audiences named are read (docs/campaigns.md › Bulk targeting).
     """
     campaign_ids = _unique(campaign_ids)
     insertion_order_ids = _unique(insertion_order_ids)
@@ -117,37 +133,35 @@ def campaign_targeting_update(
         raise ApplicationError("Choose at least one audience to add or remove.", code="no_audiences")
 
     _check_insertion_orders(organization, insertion_order_ids)
-
-    # Lock the campaigns in id order, the same order every caller uses, so two requests cannot deadlock
-    # and cannot together push a campaign past the audience limit.
-    campaigns_by_id = {
-        c.pk: c
-        for c in campaign_list(organization=organization)
-        .filter(Q(pk__in=campaign_ids) | Q(insertion_order_id__in=insertion_order_ids))
-        .select_for_update()
-        .order_by("pk")
-    }
-    locked_ids = list(campaigns_by_id)
-    audiences = {
-        a.pk: a
-        for a in audience_list(organization=organization).filter(pk__in=allowlist + blocklist + remove)
-    }
-    existing: dict[int, dict[int, CampaignAudience]] = {cid: {} for cid in campaigns_by_id}
-    for target in CampaignAudience.objects.filter(campaign_id__in=campaigns_by_id):
-        existing[target.campaign_id][target.audience_id] = target
+    campaigns = campaigns_named(
+        organization=organization, campaign_ids=campaign_ids, insertion_order_ids=insertion_order_ids
+    )
+    campaigns_by_id = campaigns_lock(campaigns)
+    named_audiences = allowlist + blocklist + remove
+    audiences = {a.pk: a for a in audience_list(organization=organization).filter(pk__in=named_audiences)}
+    counts, held = targets_held(campaigns=campaigns, audience_ids=named_audiences)
 
     in_both = set(allowlist) & set(blocklist)
     additions = [(aid, TargetingList.ALLOWLIST) for aid in allowlist] + [
         (aid, TargetingList.BLOCKLIST) for aid in blocklist
     ]
+    audience_refusals = {aid: _audience_refusal(audience) for aid, audience in audiences.items()}
     limit = settings.MAX_AUDIENCES_PER_CAMPAIGN
+    changes: dict[tuple[int, str, str], TargetingChange] = {}
+
+    def change(aid: int, list_type: str, action: str) -> TargetingChange:
+        # One (immutable) change per audience, list and action, shared by every campaign it happens to.
+        key = (aid, list_type, action)
+        if key not in changes:
+            changes[key] = TargetingChange(aid, audiences[aid].name, list_type, action)
+        return changes[key]
 
     results: list[CampaignTargetingResult] = []
-    to_delete: list[int] = []
-    to_create: list[CampaignAudience] = []
+    removed_from: list[int] = []
+    to_create: list[tuple[int, int, str]] = []
 
     named = set(campaign_ids)
-    for cid in campaign_ids + [c for c in locked_ids if c not in named]:
+    for cid in campaign_ids + [c for c in campaigns_by_id if c not in named]:
         campaign = campaigns_by_id.get(cid)
         if campaign is None:
             results.append(
@@ -164,22 +178,25 @@ def campaign_targeting_update(
             continue
         result = CampaignTargetingResult(campaign_id=cid, campaign_name=campaign.name)
         results.append(result)
-        current = existing[cid]
+        current = held.get(cid) or {}  # {audience ID: list type}, of the audiences named only
+        count = counts.get(cid, 0)  # every audience the campaign holds, for the limit
 
         # Taking an audience off is always allowed, whatever the campaign's status: otherwise an audience on
         # an expired campaign could never be freed for deletion.
         for aid in remove:
-            target = current.pop(aid, None)
-            if target is None:
+            list_type = current.pop(aid, None)
+            if list_type is None:
                 if aid not in audiences:
                     result.refused.append(_not_found(aid))
                 continue
-            to_delete.append(target.pk)
-            result.applied.append(TargetingChange(aid, audiences[aid].name, target.list_type, "removed"))
+            count -= 1
+            result.applied.append(change(aid, list_type, "removed"))
 
+        if result.applied:
+            removed_from.append(cid)
         if not additions:
             continue
-        campaign_refusal = _campaign_refusal(campaign)
+        campaign_refusal = _campaign_refusal(campaign.campaign_type, campaign.status)
         for aid, list_type in additions:
             audience = audiences.get(aid)
             if audience is None:
@@ -196,11 +213,11 @@ def campaign_targeting_update(
                 )
                 continue
             already = current.get(aid)
-            if already is not None and already.list_type == list_type:
-                result.unchanged.append(TargetingChange(aid, audience.name, list_type, "already_present"))
+            if already == list_type:
+                result.unchanged.append(change(aid, list_type, "already_present"))
                 continue
             if already is not None:
-                other = TargetingList(already.list_type).label
+                other = TargetingList(already).label
                 result.refused.append(
                     TargetingRefusal(
                         aid,
@@ -211,24 +228,23 @@ def campaign_targeting_update(
                     )
                 )
                 continue
-            refusal = campaign_refusal or _audience_refusal(audience)
-            if refusal is None and len(current) >= limit:
+            refusal = campaign_refusal or audience_refusals[aid]
+            if refusal is None and count >= limit:
                 refusal = (
                     "audience_limit",
-                    f"A campaign takes at most {limit} audiences; this one has {len(current)} already.",
+                    f"A campaign takes at most {limit} audiences; this one has {count} already.",
                 )
             if refusal is not None:
                 result.refused.append(TargetingRefusal(aid, refusal[0], refusal[1], list_type))
                 continue
-            target = CampaignAudience(campaign=campaign, audience=audience, list_type=list_type)
-            current[aid] = target
-            to_create.append(target)
-            result.applied.append(TargetingChange(aid, audience.name, list_type, "added"))
+            current[aid] = list_type
+            count += 1
+            to_create.append((cid, aid, list_type))
+            result.applied.append(change(aid, list_type, "added"))
 
-    if to_delete:
-        CampaignAudience.objects.filter(pk__in=to_delete).delete()
-    if to_create:
-        CampaignAudience.objects.bulk_create(to_create)
+    # Every (campaign, audience) pair of these campaigns and the audiences removed was taken off above.
+    targets_delete(campaign_ids=removed_from, audience_ids=remove)
+    targets_insert(rows=to_create)
     audience_usage_recount(
         audience_ids=[c.audience_id for r in results for c in r.applied],
     )

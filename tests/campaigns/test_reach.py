@@ -15,9 +15,9 @@ from campaigns.services import (
     reach_figures,
 )
 from campaigns.services.reach import campaign_ids_needing_reach
-from campaigns.tasks import refresh_reach, refresh_stale_reach
+from campaigns.tasks import REACH_BATCH, refresh_reach, refresh_reach_in_batches, refresh_stale_reach
 from tests.campaigns.conftest import load_members
-from tests.factories import AudienceFactory, CampaignFactory, OrganizationFactory
+from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +181,25 @@ def test_targeting_changes_queue_a_refresh_of_the_changed_campaigns_once_committ
         )
 
     assert queued == [[changed.pk]]  # the other one already had it: nothing to recompute
+
+
+def test_a_change_to_many_campaigns_sends_one_message_that_the_worker_splits_into_batches(
+    org_a, django_capture_on_commit_callbacks, monkeypatch, eager_tasks
+):
+    batches, messages = [], []
+    monkeypatch.setattr(refresh_reach, "delay", lambda ids: batches.append(ids))
+    fan_out = refresh_reach_in_batches.delay
+    monkeypatch.setattr(refresh_reach_in_batches, "delay", lambda ids: (messages.append(ids), fan_out(ids)))
+    io = InsertionOrderFactory(organization=org_a)
+    campaigns = CampaignFactory.create_batch(2 * REACH_BATCH + 1, insertion_order=io)
+    audience = AudienceFactory(organization=org_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_targeting_update(organization=org_a, insertion_order_ids=[io.pk], blocklist=[audience.pk])
+
+    ids = sorted(c.pk for c in campaigns)
+    assert messages == [ids]  # the request sent one message…
+    assert batches == [ids[:REACH_BATCH], ids[REACH_BATCH : 2 * REACH_BATCH], ids[2 * REACH_BATCH :]]
 
 
 def test_a_new_audience_version_queues_a_refresh_of_the_campaigns_using_it(

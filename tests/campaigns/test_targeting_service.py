@@ -239,6 +239,37 @@ def test_an_insertion_order_means_all_of_its_campaigns_each_reported(org_a, sett
     assert targets(pg) == targets(expired) == targets(other_io_campaign) == {}
 
 
+def test_in_a_bulk_change_each_campaign_has_its_own_limit_and_its_own_lists(org_a, settings):
+    settings.MAX_AUDIENCES_PER_CAMPAIGN = 2
+    io = InsertionOrderFactory(organization=org_a)
+    empty, one, full, holding = CampaignFactory.create_batch(4, insertion_order=io)
+    a, b, c, moved = AudienceFactory.create_batch(4, organization=org_a)
+    campaign_targeting_update(organization=org_a, campaign_ids=[one.pk, full.pk], allowlist=[a.pk])
+    campaign_targeting_update(organization=org_a, campaign_ids=[full.pk], allowlist=[b.pk])
+    campaign_targeting_update(organization=org_a, campaign_ids=[holding.pk], allowlist=[moved.pk])
+
+    results = campaign_targeting_update(
+        organization=org_a, insertion_order_ids=[io.pk], remove=[moved.pk], blocklist=[c.pk, moved.pk]
+    )
+
+    by_id = {r.campaign_id: r for r in results}
+    assert by_id[empty.pk].ok and len(by_id[empty.pk].applied) == 2
+    assert [x.audience_id for x in by_id[one.pk].applied] == [c.pk]
+    assert refusal_codes(by_id[one.pk]) == ["audience_limit"]
+    assert [x.audience_id for x in by_id[full.pk].applied] == []
+    assert refusal_codes(by_id[full.pk]) == ["audience_limit", "audience_limit"]
+    assert "has 2 already" in by_id[full.pk].refused[0].reason
+    assert [(x.audience_id, x.action) for x in by_id[holding.pk].applied] == [
+        (moved.pk, "removed"),
+        (c.pk, "added"),
+        (moved.pk, "added"),
+    ]
+    assert targets(empty) == {c.pk: "blocklist", moved.pk: "blocklist"}
+    assert targets(one) == {a.pk: "allowlist", c.pk: "blocklist"}
+    assert targets(full) == {a.pk: "allowlist", b.pk: "allowlist"}
+    assert targets(holding) == {c.pk: "blocklist", moved.pk: "blocklist"}
+
+
 def test_adding_again_is_reported_unchanged_not_refused(org_a):
     campaign = CampaignFactory(insertion_order__organization=org_a)
     audience = AudienceFactory(organization=org_a)
