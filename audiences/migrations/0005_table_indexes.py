@@ -19,6 +19,31 @@ def create_search_index(apps, schema_editor):
         schema_editor.execute(SEARCH_INDEX)
 
 
+NEWEST_FIRST = models.Index(
+    models.F("organization"),
+    models.OrderBy(models.F("created_at"), descending=True, nulls_last=True),
+    models.OrderBy(models.F("id"), descending=True),
+    name="audience_newest_first",
+)
+
+
+def create_newest_first(apps, schema_editor):
+    """SQLite (the embedded default) takes no NULLS LAST in an index: it gets the index without it."""
+    index = NEWEST_FIRST
+    if schema_editor.connection.vendor != "postgresql":
+        index = models.Index(
+            models.F("organization"),
+            models.OrderBy(models.F("created_at"), descending=True),
+            models.OrderBy(models.F("id"), descending=True),
+            name="audience_newest_first",
+        )
+    schema_editor.add_index(apps.get_model("audiences", "Audience"), index)
+
+
+def drop_newest_first(apps, schema_editor):
+    schema_editor.execute("DROP INDEX IF EXISTS audience_newest_first")
+
+
 def drop_search_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS audience_name_search")
@@ -30,14 +55,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="audience",
-            index=models.Index(
-                models.F("organization"),
-                models.OrderBy(models.F("created_at"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("id"), descending=True),
-                name="audience_newest_first",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="audience", index=NEWEST_FIRST)],
+            database_operations=[migrations.RunPython(create_newest_first, drop_newest_first)],
         ),
         migrations.AddIndex(
             model_name="audience",
