@@ -1,6 +1,10 @@
 """Reach: exact targetable voters, against a brute-force count in Python, and how it is kept up to date."""
 
+import itertools
+import re
+
 import pytest
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +85,72 @@ def test_reach_is_exactly_the_allowlist_union_minus_the_blocklist_union(db, monk
         else:
             share = brute_force(allow, rest_block)["reach"] - expected["reach"]
         assert figures.breakdown[str(target.audience_id)] == share
+
+
+def test_a_large_count_is_cut_into_key_ranges_holding_about_equal_rows(org_a, monkeypatch):
+    # Rows bunched at both ends of the key space and sparse between: cuts spaced by key value would leave
+    # nearly every row in the first and last ranges.
+    monkeypatch.setattr(voter_store, "REACH_SPLIT_ABOVE_ROWS", 0)
+    low_keys = list(range(1, 1201))
+    high_keys = [*range(10**9, 10**9 + 2400), *range(5_000, 10**9, 10**7)]
+    low, high = AudienceFactory.create_batch(2, organization=org_a)
+    load_members(low, low_keys)
+    load_members(high, high_keys)
+    versions = [low.current_version_id, high.current_version_id]
+
+    with connection.cursor() as cursor:
+        ranges = voter_store._key_ranges(cursor, versions, voter_store._attached_rows(cursor, versions))
+
+    assert len(ranges) == voter_store.REACH_KEY_RANGES
+    assert ranges[0][0] is None and ranges[-1][1] is None
+    assert all(before[1] == after[0] for before, after in itertools.pairwise(ranges))
+    keys = low_keys + high_keys
+    share = len(keys) / len(ranges)
+    for start, end in ranges:
+        held = sum(1 for k in keys if (start is None or k >= start) and (end is None or k < end))
+        assert 0.8 * share <= held <= 1.2 * share
+
+
+def _plan_nodes(sql: str, params: list[int]) -> set[str]:
+    with transaction.atomic(), connection.cursor() as cursor, voter_store._merge_plan(cursor):
+        cursor.execute("EXPLAIN (COSTS OFF) " + sql, params)
+        lines = [row[0].strip() for row in cursor.fetchall()]
+    nodes = [lines[0], *(line.removeprefix("->").strip() for line in lines if line.startswith("->"))]
+    return {re.split(r" using | on ", node)[0] for node in nodes}
+
+
+def test_reach_is_planned_as_merges_of_index_ordered_reads(org_a):
+    allowed = AudienceFactory.create_batch(2, organization=org_a)
+    blocked = AudienceFactory.create_batch(2, organization=org_a)
+    for audience, keys in zip(
+        allowed + blocked, (range(1, 80), range(40, 120), range(60, 70), range(100, 130)), strict=True
+    ):
+        load_members(audience, keys)
+    allow = [a.current_version_id for a in allowed]
+    block = [a.current_version_id for a in blocked]
+
+    for ranges in ([(None, None)], [(None, 50), (50, 90), (90, None)]):
+        nodes = _plan_nodes(*voter_store._merged_count_query(allow, block, ranges))
+        assert {"Merge Append", "Group", "Merge Anti Join", "Index Only Scan"} <= nodes, nodes
+        assert not nodes & {"Sort", "HashAggregate", "Hash Anti Join", "Nested Loop Anti Join", "Seq Scan"}, (
+            nodes
+        )
+
+
+def test_the_settings_that_shape_the_plan_end_with_the_count(org_a):
+    audience = AudienceFactory(organization=org_a)
+    load_members(audience, range(1, 4))
+    names = list(voter_store.MERGE_PLAN_SETTINGS)
+
+    def settings() -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+            return cursor.fetchone()
+
+    before = settings()
+    assert before != tuple(voter_store.MERGE_PLAN_SETTINGS.values())
+    assert voter_store.reach_count([audience.current_version_id], []) == 3
+    assert settings() == before
 
 
 def test_a_duplicate_shares_its_originals_members_and_neither_counts_twice(org_a):
