@@ -19,6 +19,7 @@ audiences is one key, not one copy of their data per audience; only aggregate fi
 names or addresses.
 """
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Sequence
 
