@@ -95,8 +95,10 @@ class VersionMissing(Exception):
 
 
 # Reach reads every version's keys once, in key order (see _merged_count). Above this many rows the key space
-# is cut into ranges whose merges PostgreSQL's parallel workers run side by side, several ranges to a worker
-# so that one held up by other work on the machine is not left with a large share.
+# is cut into ranges whose merges PostgreSQL's parallel workers run side by side. Each process takes the next
+# range when it is done with one, so a process held up by other work on the machine is not left with a large
+# share; 6 shares out evenly over the 2 or 3 processes of a 2-core server, and every range costs a little
+# (each row is checked against its bounds).
 REACH_SPLIT_ABOVE_ROWS = 200_000
 REACH_KEY_RANGES = 6
 REACH_SAMPLE_ROWS = 20_000  # keys sampled, from every version alike, to place the cuts between ranges
@@ -156,8 +158,8 @@ def _merged_count(allow: list[int], block: list[int]) -> int:
     Each version is its own table with an index on voter_key whose pages COPY FREEZE left all-visible, so the
     union of versions in key order is a Merge Append of index-only scans. GROUP BY over it counts each voter
     once, and a merge anti-join against the Blocklist's union, read the same way, leaves out the blocklisted:
-    no hash table, no sort, no lookup per key, and every row read once. docs/campaigns.md has the figures
-    against a plain count(*) of the same rows, and what was measured and left aside.
+    no hash table, no sort, no lookup per key, and every row read once. docs/scaling.md (Reach) has the
+    figures against a plain count(*) of the same rows, and what was measured and left aside.
     """
     versions = sorted(set(allow) | set(block))
     with transaction.atomic(), connection.cursor() as cursor:

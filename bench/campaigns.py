@@ -70,9 +70,9 @@ def _expected_reach(allow: list[list[int]], block: list[list[int]]) -> int:
 
 
 def reach_figures(organization) -> dict:
-    from django.db import connection
+    from django.db import connection, transaction
 
-    from audiences.voter_store import reach_count
+    from audiences.voter_store import partition_name, reach_count
     from campaigns.models import TargetingList
     from campaigns.services import ReachTarget, reach_figures
 
@@ -105,9 +105,21 @@ def reach_figures(organization) -> dict:
     def reach():
         counts.append(reach_count(allow_versions, block_versions))
 
-    floor(), reach()  # warm the cache: both are measured reading from memory
+    def key_order():
+        # The same rows read as reach reads them, in key order through each version's index, but counted
+        # as they come, not merged: what reading in order costs before any merging.
+        union = " UNION ALL ".join(f"SELECT voter_key FROM {partition_name(v)}" for v in versions)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL jit = off"
+            )
+            cursor.execute(f"SELECT count(*) FROM ({union}) AS u")
+            assert cursor.fetchone()[0] == sum(ALLOW) + sum(BLOCK)
+
+    floor(), reach(), key_order()  # warm the cache: all are measured reading from memory
     a, _ = timed(floor, repeat=5)
     b, runs = timed(reach, repeat=5)
+    c, _ = timed(key_order, repeat=5)
     expected = _expected_reach(allow_sets, block_sets)
     if set(counts) != {expected}:
         raise SystemExit(f"Reach is wrong: {set(counts)} instead of {expected}")
@@ -132,8 +144,9 @@ def reach_figures(organization) -> dict:
             f"median of 5; {expected:,} voters, checked",
         )
     )
-    print(row("    ratio b/a", f"{b / a:.2f}", "target ≤ 3"))
+    print(row("    ratio b/a", f"{b / a:.2f}", "target ≤ 1.5"))
     print(row("    slowest of the 5", f"{max(runs):.3f} s"))
+    print(row("(c) the same rows in key order, not merged", f"{c:.3f} s", f"median of 5; c/a {c / a:.2f}"))
     print(
         row(
             "    reach + each audience's own share (9 counts)",
@@ -152,6 +165,7 @@ def reach_figures(organization) -> dict:
         "floor": a,
         "reach": b,
         "ratio": b / a,
+        "key_order": c,
         "voters": expected,
         "breakdown_seconds": breakdown_seconds,
     }
