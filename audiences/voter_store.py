@@ -105,7 +105,8 @@ REACH_SAMPLE_ROWS = 20_000  # keys sampled, from every version alike, to place t
 
 # The plan _merged_count is written for, which the planner's estimates would not always pick: keys are
 # grouped and anti-joined by merging index-ordered runs, never hashed, sorted or probed one by one. JIT stays
-# off: compiling a plan of this size costs seconds, and it speeds up none of what the time goes to.
+# off: compiling a plan of this size takes seconds at millions of voters and saves a few per cent of the work
+# (docs/scaling.md, Reach).
 MERGE_PLAN_SETTINGS = {
     "enable_hashagg": "off",
     "enable_sort": "off",
@@ -232,8 +233,8 @@ def _key_range_condition(alias: str, low: int | None, high: int | None) -> tuple
 def _merge_plan(cursor):
     """MERGE_PLAN_SETTINGS for the statements inside, then the settings as they were.
 
-    SET LOCAL would otherwise last until the outermost transaction ends; on an error, rolling back this
-    function's savepoint restores them.
+    SET LOCAL would otherwise last until the outermost transaction ends; on an error, rolling back the
+    caller's savepoint (its transaction.atomic) restores them.
     """
     names = list(MERGE_PLAN_SETTINGS)
     cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
