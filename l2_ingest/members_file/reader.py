@@ -13,7 +13,6 @@ the file again and counts each voter's first line only, so the breakdowns add up
 
 import datetime as dt
 import gc
-import zlib
 from collections.abc import Callable
 from typing import Protocol
 
@@ -27,7 +26,7 @@ from .households import household_hashes
 from .layout import Layout, read_layout
 from .result import MembersFileError, ReadResult
 from .rows import RowBatch, read_rows
-from .stream import TEXT_ERRORS, open_members
+from .stream import TEXT_ERRORS, UNREADABLE, open_members
 
 # Voters whose IDs are too long for an inline key get theirs from the database, this many at a time.
 LONG_ID_ROWS = 1_000
@@ -118,7 +117,7 @@ class _Reading:
                 max_expanded_bytes=self.max_expanded_bytes,
                 keep_alive=lambda: self.on_progress(self.read_so_far),
             )
-        except (OSError, EOFError, zlib.error) as error:
+        except UNREADABLE as error:
             raise _unreadable(error) from error
         try:
             self._read_blocks(stream)
@@ -129,7 +128,7 @@ class _Reading:
     def _read_blocks(self, stream) -> None:
         try:
             first, after_first = _first_line(stream)
-        except (OSError, EOFError, zlib.error) as error:
+        except UNREADABLE as error:
             raise _unreadable(error) from error
         first_text = first.decode(self.encoding, TEXT_ERRORS)
         if not first_text.strip():
@@ -152,7 +151,7 @@ class _Reading:
                 else:
                     line = self._take_rows(block, line)
                 self._progress()
-        except (OSError, EOFError, zlib.error) as error:
+        except UNREADABLE as error:
             raise MembersFileError(
                 "unreadable_file", f"The members file is cut short or corrupt after line {line - 1}."
             ) from error

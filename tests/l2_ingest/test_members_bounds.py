@@ -100,12 +100,14 @@ def test_a_bomb_is_measured_ahead_of_the_parser_and_fails_long_before_it_is_pars
     it fails there, not once its gigabytes have been parsed."""
     line = b"LALOH1\t" + b"x" * 1000 + b"\n"
     header = gzip.compress(b"LALVOTERID\tNotes\n")
-    bomb = header + gzip_of_repeated(line * 16_000, 64)  # 1 GiB of one voter, in about 2 MB
+    # 10 GiB of one voter, in about 20 MB: large enough that one read of the compressed file (512 KiB)
+    # is a small share of it, so the share read says where the reading stopped.
+    bomb = header + gzip_of_repeated(line * 16_000, 640)
     fractions: list[float] = []
     with pytest.raises(MembersFileError) as caught:
         read(bomb, max_expanded_bytes=256 << 20, on_progress=fractions.append, total_bytes=len(bomb))
     assert caught.value.code == "file_too_large"
-    assert max(fractions, default=0) < 0.05  # stopped near 16 MiB of the 1 GiB: the limit was 256 MiB
+    assert max(fractions, default=0) < 0.05  # stopped near 16 MiB of the 10 GiB: the limit was 256 MiB
     # While it measured 256 MiB ahead, 4 MiB at a time, the heartbeat went on at the same progress.
     assert fractions.count(fractions[-1]) >= 64
 
