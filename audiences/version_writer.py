@@ -30,7 +30,7 @@ COPY_TRAILER = b"\xff\xff"
 LOAD_WORK_MEM = "256MB"
 REPEATED_READ_BYTES = 1 << 20
 # Blocks waiting for COPY: enough to keep PostgreSQL busy while the reader parses, few enough to bound memory.
-COPY_QUEUE_BLOCKS = 4
+COPY_QUEUE_BLOCKS = 2
 # Each voter's first line, and the lines that list a voter again (file order decides which is first).
 FIRST_LINE_ROWS = (
     "SELECT household FROM (SELECT household, row_number() OVER (PARTITION BY voter_key ORDER BY line) AS n"

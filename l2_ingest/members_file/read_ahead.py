@@ -11,7 +11,7 @@ import queue
 import threading
 
 CHUNK_BYTES = 1 << 20
-AHEAD_CHUNKS = 4
+AHEAD_CHUNKS = 2
 _PUT_WAIT_SECONDS = 0.5  # how often a thread with a full queue checks whether it was stopped
 
 
