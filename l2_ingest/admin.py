@@ -90,7 +90,7 @@ class TransmissionAdmin(admin.ModelAdmin):
         ]}),
         ("Outcome", {"fields": [
             "rows_read", "voters_accepted", "duplicates", "rows_rejected", "households", "errors_display",
-            "failure_code", "failure_reason",
+            "failure_code", "failure_reason", "phase_seconds",
         ]}),
         ("Stored file", {"fields": ["members_file", "members_bytes"]}),
     ]  # fmt: skip
