@@ -1,9 +1,9 @@
 """The columnar path: a block of regular rows, parsed by pyarrow's multi-threaded CSV reader.
 
-Only the columns the portal uses are kept (the voter ID and the breakdowns' columns), and the voter IDs are
-checked and turned into keys a whole block at a time. A block is *regular* when every one of its rows has
-the header's number of fields, every line ends with LF or CRLF, no byte is NUL and every voter ID is a
-plain LALVOTERID short enough for an inline key; that is every block of an L2 export. Any other block is
+Only the columns the portal uses are kept (the voter ID, the breakdowns' and the address's), and the voter
+IDs are checked and turned into keys a whole block at a time. A block is *regular* when every one of its
+rows has the header's number of fields, no byte is NUL and every voter ID is a plain LALVOTERID short
+enough for an inline key; that is every block of an L2 export. Any other block is
 read row by row (``rows``), which knows every rule and numbers what it rejects: this path never has to.
 
 Nothing pyarrow says about a block is passed on: its messages quote the file.
