@@ -293,17 +293,16 @@ class VersionWriter:
         return voters
 
     def _households(self, cursor, *, repeats: bool) -> int | None:
-        """Distinct households of the voters, each voter's from the first line that lists them."""
+        """Distinct households of the voters, each voter's from the first line that lists them (0 marks a
+        row without one); None when no line numbers were given. Whether the file has households at all is
+        the reader's to say."""
         if not self._tracked:
             return None
         rows = self.scratch
         if repeats:
             rows = f"({FIRST_LINE_ROWS.format(scratch=self.scratch)}) AS firsts"
-        cursor.execute(
-            f"SELECT count(DISTINCT household), count(*) FILTER (WHERE household <> 0) FROM {rows} WHERE household <> 0"
-        )
-        households, with_address = cursor.fetchone()
-        return households if with_address else None
+        cursor.execute(f"SELECT count(DISTINCT household) FROM {rows} WHERE household <> 0")
+        return cursor.fetchone()[0]
 
     def _list_repeated_lines(self, repeated: RepeatedLines) -> None:
         with self._conn.cursor(name=f"repeated_{self.version_id}") as cursor:  # server-side: bounded memory

@@ -104,6 +104,18 @@ def test_duplicates_count_once_and_are_reported(org_a):
     assert member_count(transmission.audience.current_version_id) == 3
 
 
+def test_households_are_zero_when_every_address_is_empty_and_unknown_without_the_column(org_a):
+    no_address = [
+        row.replace("12 Main St", "")
+        .replace("12 MAIN ST ", "")
+        .replace("9 Oak Ave", "")
+        .replace("1 Elm St", "")
+        for row in EXPORT_ROWS
+    ]
+    assert load(org_a, export(no_address)).households == 0
+    assert load(org_a, ids_file(3), segment="IdsOnly").households is None
+
+
 def test_a_voter_listed_twice_counts_once_in_every_figure_by_their_first_line(org_a):
     rows = [
         "LALOH100\tA\tB\t12 Main St\t04321\tM\t34\tDemocratic\tFRANKLIN\t3",
