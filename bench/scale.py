@@ -10,7 +10,6 @@ of a campaign with 5 + 2 audiences of that size against a count(*) of the same r
 
 import gzip
 import itertools
-import multiprocessing
 import shutil
 import statistics
 import time
@@ -24,6 +23,7 @@ from .support import (
     bench_database_url,
     child_env,
     children,
+    l2_export,
     l2_sender_setup,
     peak_rss_mb,
     recreate_database,
@@ -39,9 +39,6 @@ from .support import (
 SIZES = [100_000, 1_000_000, 10_000_000]
 RUNS = 3
 COMPRESS_FROM = 5_000_000  # rows; L2 compresses what would pass the 1 GiB body limit
-PART_ROWS = 1_000_000
-# One state per part of a large file, so the parts' voter IDs never collide.
-PART_STATES = ["OH", "PA", "MI", "GA", "NC", "VA", "WI", "MN", "CO", "AZ", "TX", "FL", "NY", "CA", "IL"]
 # What one voter costs on disk while the bench runs: the file (and its gzip), the raw COPY table, three
 # retained versions and the scratch table, and seven audiences for reach; measured, with room to spare.
 DISK_BYTES_PER_ROW = 1_600
@@ -49,40 +46,6 @@ PHASES = ["waiting", "reading", "loading", "indexing", "counting", "switching"]
 
 
 # -- files -------------------------------------------------------------------------------------------------
-def _write_part(args) -> None:
-    from l2_ingest.generator import write_export
-
-    path, rows, state = args
-    write_export(path, rows, seed=2026, states=(state,))
-
-
-def export_file(rows: int) -> Path:
-    """A synthetic export of ``rows`` rows, generated once (in parts, on every core) and kept under var/bench."""
-    path = VAR / f"l2_export_{rows}.tsv"
-    if path.exists():
-        return path
-    VAR.mkdir(parents=True, exist_ok=True)
-    print(f"Generating {path} …", flush=True)
-    if rows <= PART_ROWS:
-        _write_part((path, rows, "OH"))
-        return path
-    sizes = [PART_ROWS] * (rows // PART_ROWS) + ([rows % PART_ROWS] if rows % PART_ROWS else [])
-    if len(sizes) > len(PART_STATES):
-        raise SystemExit(f"At most {len(PART_STATES) * PART_ROWS:,} rows")
-    parts = [(VAR / f"part_{i}.tsv", n, PART_STATES[i]) for i, n in enumerate(sizes)]
-    with multiprocessing.Pool() as pool:
-        pool.map(_write_part, parts)
-    with path.with_suffix(".tmp").open("wb") as out:
-        for i, (part, _, _) in enumerate(parts):
-            with part.open("rb") as f:
-                if i:
-                    f.readline()  # one header for the whole file
-                shutil.copyfileobj(f, out, 16 << 20)
-            part.unlink()
-    path.with_suffix(".tmp").rename(path)
-    return path
-
-
 def gzip_file(path: Path) -> Path:
     compressed = path.with_suffix(".tsv.gz")
     if not compressed.exists():
@@ -119,7 +82,7 @@ def warm_up(url: str, secret: str) -> None:
     """One small push first: what the web process loads on its first push is not growth with the body."""
     from l2_ingest.sender import send_universe
 
-    small = export_file(1_000)
+    small = l2_export(1_000)
     response = send_universe(
         f"{url}/api/l2/v1/transmissions", secret, small, universe_name="IQM_123456_Warmup"
     )
@@ -306,7 +269,7 @@ def run(sizes: list[int] | None = None) -> dict:
     env = child_env(DATABASE_URL=database_url)
     figures = {}
     for rows in sizes:
-        path = export_file(rows)
+        path = l2_export(rows)
         print(f"\n{rows:,} rows ({path.stat().st_size / 1e6:,.0f} MB) …", flush=True)
         from l2_ingest.generator import HEADER
 
@@ -315,7 +278,7 @@ def run(sizes: list[int] | None = None) -> dict:
         figures[rows].update(reach_run(rows, organization))
         print_size(rows, figures[rows])
     largest = max(sizes)
-    raw_growth = raw_body_growth(export_file(largest), secret, env)
+    raw_growth = raw_body_growth(l2_export(largest), secret, env)
     app.control.purge()  # the uncompressed push is not loaded: no worker was waiting
     print_curve(figures, raw_growth, largest)
     return figures
