@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "csp",
     "iqm_portal",
     "accounts",
+    "history",
+    "notices",
     "audiences",
     "campaigns",
     "l2_ingest",
@@ -348,7 +350,26 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
     "l2-expire-held-pushes": {"task": "l2_ingest.expire_held_pushes", "schedule": 3600.0},
     "l2-delete-orphan-files": {"task": "l2_ingest.delete_orphan_files", "schedule": 3600.0},
+    "notices-send-pending-emails": {"task": "notices.send_pending_emails", "schedule": 60.0},
 }
+
+# --- Email (notices: docs/notices.md) -------------------------------------------------------------------
+
+# Under `make run` (DEBUG) emails are printed on the console; production sends them through SMTP.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IQM audiences <no-reply@localhost>")
+# Where people open the portal: the links in emails start with it.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://localhost:8000")
 
 # --- Domain settings ------------------------------------------------------------------------------------
 

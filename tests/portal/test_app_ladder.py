@@ -20,9 +20,11 @@ ROOT = Path(settings.BASE_DIR)
 MAY_USE = {
     "iqm_portal": set(),
     "accounts": {"iqm_portal"},
-    "audiences": {"iqm_portal", "accounts"},
-    "campaigns": {"iqm_portal", "accounts", "audiences"},
-    "l2_ingest": {"iqm_portal", "accounts", "audiences"},
+    "history": {"iqm_portal", "accounts"},
+    "notices": {"iqm_portal", "accounts"},
+    "audiences": {"iqm_portal", "accounts", "history", "notices"},
+    "campaigns": {"iqm_portal", "accounts", "history", "notices", "audiences"},
+    "l2_ingest": {"iqm_portal", "accounts", "history", "notices", "audiences"},
 }
 APPS = set(MAY_USE)
 # The project's own top, which wires every app together.
@@ -106,6 +108,7 @@ def test_no_migration_depends_on_an_app_above_it():
 URL_OR_INCLUDE = re.compile(r"""{%\s*(?:url\s+['"](\w+):|(?:include|extends)\s+['"](\w+)/)""")
 # URL namespaces an app's templates may name, besides its own app's: the namespaces each app serves.
 NAMESPACE_OWNER = {"accounts": "accounts", "audiences": "audiences", "campaigns": "campaigns"}
+NAMESPACE_OWNER |= {"history": "history", "notices": "notices"}
 NAMESPACE_OWNER |= {"audience_targeting": "campaigns", "l2_ingest": "l2_ingest"}
 
 
