@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from history.actors import Actor
 from iqm_portal.api import validated
 from iqm_portal.query import parse_id
 
@@ -118,7 +119,11 @@ class AudienceDetailApi(OrganizationScopedMixin, APIView):
 
     def _update(self, request, pk: int):
         audience = _audience(request, pk)
-        audience_update(audience=audience, **validated(AudienceUpdateSerializer, request.data))
+        audience_update(
+            audience=audience,
+            actor=Actor.of_user(request.user),
+            **validated(AudienceUpdateSerializer, request.data),
+        )
         return Response(_detail(request, _audience(request, pk)))
 
     @UPDATE_SCHEMA
@@ -137,7 +142,7 @@ class AudienceDetailApi(OrganizationScopedMixin, APIView):
         description="Refused (409) while a campaign uses the audience.",
     )
     def delete(self, request, pk: int):
-        audience_delete(audience=_audience(request, pk))
+        audience_delete(audience=_audience(request, pk), actor=Actor.of_user(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -152,7 +157,9 @@ class AudienceDuplicateApi(OrganizationScopedMixin, APIView):
     )
     def post(self, request, pk: int):
         data = validated(AudienceDuplicateSerializer, request.data)
-        copy = audience_duplicate(audience=_audience(request, pk), name=data.get("name"))
+        copy = audience_duplicate(
+            audience=_audience(request, pk), name=data.get("name"), actor=Actor.of_user(request.user)
+        )
         return Response(_detail(request, _audience(request, copy.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -168,7 +175,11 @@ class AudienceBulkDeleteApi(OrganizationScopedMixin, APIView):
     )
     def post(self, request):
         data = validated(AudienceBulkDeleteSerializer, request.data)
-        result = audience_delete_many(organization=request.organization, audience_ids=data["audience_ids"])
+        result = audience_delete_many(
+            organization=request.organization,
+            audience_ids=data["audience_ids"],
+            actor=Actor.of_user(request.user),
+        )
         return Response(
             {
                 "deleted": [{"id": pk, "name": name} for pk, name in result.deleted],

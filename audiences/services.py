@@ -3,9 +3,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 
+from history.actors import Actor
+from history.models import HistoryAction
+from history.services import field_changes, history_record
 from iqm_portal.exceptions import ApplicationError
+from notices.models import NoticeKind
+from notices.services import notice_send
 
 from .extensions import AudienceUse, audience_uses
 from .models import Audience, AudienceSource, AudienceStatus, AudienceType, AudienceVersion, VersionState
@@ -14,7 +20,11 @@ from .version_writer import VersionWriter
 from .voter_store import analyze_version, discard_version_rows
 
 
-def audience_update(*, audience: Audience, name: str | None = None, notes: str | None = None) -> Audience:
+@transaction.atomic
+def audience_update(
+    *, audience: Audience, actor: Actor, name: str | None = None, notes: str | None = None
+) -> Audience:
+    before = {"name": audience.name, "notes": audience.notes}
     fields = []
     if name is not None:
         name = name.strip()
@@ -27,8 +37,16 @@ def audience_update(*, audience: Audience, name: str | None = None, notes: str |
     if notes is not None:
         audience.notes = notes.strip()
         fields.append("notes")
-    if fields:
+    changes = field_changes(before, {field: getattr(audience, field) for field in fields})
+    if changes:
         audience.save(update_fields=[*fields, "updated_at"])
+        history_record(
+            organization_id=audience.organization_id,
+            actor=actor,
+            action=HistoryAction.AUDIENCE_CHANGED,
+            audience=audience,
+            changes=changes,
+        )
     return audience
 
 
@@ -47,7 +65,7 @@ def _usage_message(audience: Audience) -> str | None:
 
 
 @transaction.atomic
-def audience_delete(*, audience: Audience) -> None:
+def audience_delete(*, audience: Audience, actor: Actor) -> None:
     """Delete an audience that no campaign uses; refuse, naming the campaigns, otherwise.
 
     Its versions go with it, and their voters once the deletion is committed — except a version that a
@@ -69,6 +87,13 @@ def audience_delete(*, audience: Audience) -> None:
         kept.setdefault(version_id, holder_id)
     for version_id, holder_id in kept.items():
         AudienceVersion.objects.filter(pk=version_id).update(audience_id=holder_id)
+    history_record(
+        organization_id=audience.organization_id,
+        actor=actor,
+        action=HistoryAction.AUDIENCE_DELETED,
+        audience=audience,
+        details={"voter_count": audience.voter_count},
+    )
     # The audience's own reference to its current version would otherwise protect that version.
     Audience.objects.filter(pk=audience.pk).update(current_version=None)
     try:
@@ -90,7 +115,7 @@ class AudienceDeleteResult:
     refused: list[tuple[Audience, list[AudienceUse]]] = field(default_factory=list)
 
 
-def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
+def audience_delete_many(*, organization, audience_ids, actor: Actor) -> AudienceDeleteResult:
     """Delete each of these audiences that nothing uses; list the others with the campaigns that hold them.
 
     One transaction per audience, so one refusal (or a campaign taking an audience up meanwhile) never
@@ -107,7 +132,7 @@ def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
             continue
         audience_id = audience.pk  # Django clears it once the row is gone
         try:
-            audience_delete(audience=audience)
+            audience_delete(audience=audience, actor=actor)
         except ApplicationError:
             result.refused.append((audience, audience_uses(audience_ids=[audience_id])[audience_id]))
         else:
@@ -115,7 +140,8 @@ def audience_delete_many(*, organization, audience_ids) -> AudienceDeleteResult:
     return result
 
 
-def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audience:
+@transaction.atomic
+def audience_duplicate(*, audience: Audience, actor: Actor, name: str | None = None) -> Audience:
     """A new audience on the same members (no copy of the data) that later transmissions do not refresh."""
     if audience.status == AudienceStatus.AWAITING_APPROVAL:
         raise ApplicationError(
@@ -129,7 +155,7 @@ def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audien
             code="audience_not_loaded",
             status=409,
         )
-    return Audience.objects.create(
+    copy = Audience.objects.create(
         organization=audience.organization,
         name=(name or f"{audience.name} (copy)")[:255],
         notes=audience.notes,
@@ -149,6 +175,19 @@ def audience_duplicate(*, audience: Audience, name: str | None = None) -> Audien
         duplicated_from=audience,
         refreshed_at=audience.refreshed_at,
     )
+    # An entry in each audience's history: the original's says where its copy went, the copy's where it came from.
+    for subject, details in (
+        (audience, {"copy": {"id": copy.pk, "name": copy.name}}),
+        (copy, {"original": {"id": audience.pk, "name": audience.name}}),
+    ):
+        history_record(
+            organization_id=audience.organization_id,
+            actor=actor,
+            action=HistoryAction.AUDIENCE_DUPLICATED,
+            audience=subject,
+            details=details,
+        )
+    return copy
 
 
 # --- Versions: how loaded member sets become, and stop being, an audience's members -----------------------
@@ -161,6 +200,7 @@ def segment_audience_get_or_create(
     origin: dict,
     owner: tuple[str, str] = ("", ""),
     awaiting_approval: bool = False,
+    universe_name: str = "",
 ) -> tuple[Audience, bool]:
     """The Segmented audience L2 feeds for this segment; the first transmission creates it.
 
@@ -174,7 +214,7 @@ def segment_audience_get_or_create(
         return audience, False
     try:
         with transaction.atomic():
-            return Audience.objects.create(
+            audience = Audience.objects.create(
                 **identity,
                 name=segment_name[:255],
                 audience_type=AudienceType.SEGMENTED,
@@ -182,7 +222,15 @@ def segment_audience_get_or_create(
                 l2_owner_customer_id=owner[0],
                 l2_owner_username=owner[1],
                 **origin,
-            ), True
+            )
+            history_record(
+                organization_id=organization.pk,
+                actor=Actor.of_l2(customer_id=owner[0], username=owner[1]),
+                action=HistoryAction.AUDIENCE_CREATED,
+                audience=audience,
+                details={"universe_name": universe_name, "awaiting_approval": awaiting_approval},
+            )
+            return audience, True
     except IntegrityError:  # another transmission of the same new segment created it first
         return Audience.objects.get(**identity), False
 
@@ -224,15 +272,23 @@ def audience_version_start(
 
 
 def audience_version_activate(
-    *, version: AudienceVersion, writer: VersionWriter, figures: dict, origin: dict
+    *,
+    version: AudienceVersion,
+    writer: VersionWriter,
+    figures: dict,
+    origin: dict,
+    actor: Actor,
+    transmission_id: str | None = None,
 ) -> Audience:
     """Switch the audience to this version: one short transaction, after which every reader sees it.
 
     Campaigns reference the audience, not a version, so they follow the switch with no change of their own.
+    The history entry keeps the version's counts and L2's identifiers, which outlive its voters once pruned.
     """
     now = timezone.now()
     with transaction.atomic():
         audience = Audience.objects.select_for_update().get(pk=version.audience_id)
+        previous_voters = audience.voter_count if audience.current_version_id is not None else None
         writer.attach()
         for name, value in figures.items():
             setattr(version, name, value)
@@ -249,9 +305,52 @@ def audience_version_activate(
         for name, value in origin.items():
             setattr(audience, name, value)
         audience.save()
+        _version_switched_record(audience, version, previous_voters, actor, origin, transmission_id)
         audience_versions_switched_on_commit(audience_ids=[audience.pk])
     analyze_version(version.pk)
     return audience
+
+
+def _version_switched_record(audience, version, previous_voters, actor, origin, transmission_id) -> None:
+    history_record(
+        organization_id=audience.organization_id,
+        actor=actor,
+        action=HistoryAction.VERSION_SWITCHED,
+        audience=audience,
+        details={
+            "version": version.number,
+            "version_id": version.pk,
+            "voter_count": version.voter_count,
+            "household_count": version.household_count,
+            "rows_read": version.rows_read,
+            "duplicates": version.duplicates,
+            "rows_rejected": version.rows_rejected,
+            "previous_voter_count": previous_voters,
+            "transmission_id": transmission_id,
+            "universe_id": origin.get("l2_universe_id", ""),
+            "customer_id": actor.l2_customer_id,
+            "username": actor.l2_username,
+        },
+    )
+    if audience.status != AudienceStatus.READY:  # loaded while Awaiting approval: the held notice said so
+        return
+    link = reverse("audiences:details", args=[audience.pk])
+    if previous_voters is None:
+        notice_send(
+            organization=audience.organization_id,
+            kind=NoticeKind.AUDIENCE_READY,
+            title=f"“{audience.name}” is Ready: {version.voter_count:,} voters",
+            body="It can be put on campaigns' Allowlists and Blocklists now.",
+            link=link,
+        )
+    else:
+        notice_send(
+            organization=audience.organization_id,
+            kind=NoticeKind.REFRESH_IN_FORCE,
+            title=f"“{audience.name}” refreshed: {previous_voters:,} → {version.voter_count:,} voters",
+            body=f"Version {version.number} is in force; the campaigns that target it follow it.",
+            link=link,
+        )
 
 
 def audience_version_discard(*, version: AudienceVersion) -> None:

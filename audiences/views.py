@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import organization_required
+from history.actors import Actor
 from iqm_portal.dialogs import dialog_closed, render_dialog
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.query import parse_ids
@@ -170,7 +171,10 @@ def edit(request, audience_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             audience_update(
-                audience=audience, name=form.cleaned_data["name"], notes=form.cleaned_data["notes"]
+                actor=Actor.of_user(request.user),
+                audience=audience,
+                name=form.cleaned_data["name"],
+                notes=form.cleaned_data["notes"],
             )
         except ApplicationError as error:
             form.add_error(error.field, error.message)
@@ -188,7 +192,7 @@ def edit(request, audience_id: int):
 def duplicate(request, audience_id: int):
     audience = _audience(request, audience_id)
     try:
-        copy = audience_duplicate(audience=audience)
+        copy = audience_duplicate(audience=audience, actor=Actor.of_user(request.user))
     except ApplicationError as error:
         return dialog_closed(request, message=error.message, level="error", back=_home_url())
     return dialog_closed(
@@ -207,7 +211,7 @@ def delete(request, audience_id: int):
     refusal = None
     if request.method == "POST":
         try:
-            audience_delete(audience=audience)
+            audience_delete(audience=audience, actor=Actor.of_user(request.user))
         except ApplicationError as error:
             refusal = error.message
         else:
@@ -231,7 +235,9 @@ def rename(request, audience_id: int):
     form = AudienceRenameForm(request.POST or None, initial={"name": audience.name})
     if request.method == "POST" and form.is_valid():
         try:
-            audience_update(audience=audience, name=form.cleaned_data["name"])
+            audience_update(
+                audience=audience, name=form.cleaned_data["name"], actor=Actor.of_user(request.user)
+            )
         except ApplicationError as error:
             form.add_error("name", error.message)
         else:
@@ -256,7 +262,9 @@ def bulk_delete(request):
     data = request.POST if request.method == "POST" else request.GET
     ids = parse_ids(data.getlist("audience"))
     if request.method == "POST":
-        result = audience_delete_many(organization=request.organization, audience_ids=ids)
+        result = audience_delete_many(
+            organization=request.organization, audience_ids=ids, actor=Actor.of_user(request.user)
+        )
         response = render_dialog(
             request, "audiences/_bulk_delete_result.html", {"result": result}, back=_home_url()
         )

@@ -10,6 +10,8 @@ import statistics
 import time
 import warnings
 
+from history.actors import SYSTEM
+
 from .support import bench_database_url, percentile, recreate_database, row, setup_django, timed
 from .tables import table_pages
 
@@ -48,6 +50,7 @@ def _load(organization, name: str, indexes: list[int]) -> tuple[object, float]:
     writer.finish()  # commits the rows and builds the index on voter_key
     finish_seconds = time.perf_counter() - started
     audience_version_activate(
+        actor=SYSTEM,
         version=version,
         writer=writer,
         figures={"voter_count": len(indexes), "household_count": None},

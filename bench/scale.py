@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from history.actors import SYSTEM
+
 from .ingest import raw_copy_seconds
 from .support import (
     VAR,
@@ -202,7 +204,7 @@ def reach_run(rows: int, organization) -> dict:
                 writer.append(base + 7 * indexes)
             writer.finish()
             audience_version_activate(
-                version=version, writer=writer, figures={"voter_count": rows}, origin={}
+                actor=SYSTEM, version=version, writer=writer, figures={"voter_count": rows}, origin={}
             )
             versions.setdefault(kind, []).append(version.pk)
     allowed = np.zeros(max(allow) + rows, dtype=bool)

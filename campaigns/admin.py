@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from audiences.admin import ReadOnlyAdminMixin
+from history.actors import Actor
 
 from .models import Campaign, CampaignAudience, InsertionOrder
 from .services import campaign_delete, insertion_order_delete
@@ -39,11 +40,11 @@ class InsertionOrderAdmin(admin.ModelAdmin):
 
     # Deletes go through the service, which keeps the audiences' campaign counts right.
     def delete_model(self, request, obj):
-        insertion_order_delete(insertion_order=obj)
+        insertion_order_delete(insertion_order=obj, actor=Actor.of_user(request.user))
 
     def delete_queryset(self, request, queryset):
         for insertion_order in queryset:
-            insertion_order_delete(insertion_order=insertion_order)
+            insertion_order_delete(insertion_order=insertion_order, actor=Actor.of_user(request.user))
 
 
 class CampaignAudienceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -88,11 +89,11 @@ class CampaignAdmin(admin.ModelAdmin):
         return False
 
     def delete_model(self, request, obj):
-        campaign_delete(campaign=obj)
+        campaign_delete(campaign=obj, actor=Actor.of_user(request.user))
 
     def delete_queryset(self, request, queryset):
         for campaign in queryset:
-            campaign_delete(campaign=campaign)
+            campaign_delete(campaign=campaign, actor=Actor.of_user(request.user))
 
 
 @admin.register(CampaignAudience)

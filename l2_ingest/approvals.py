@@ -24,9 +24,13 @@ from accounts.selectors import l2_customer_is_named
 from accounts.services import l2_customer_add
 from audiences.models import Audience, AudienceStatus
 from audiences.services import audience_approve, audience_delete, audience_owner_set
+from history.actors import SYSTEM, Actor
+from history.models import HistoryAction
+from history.services import history_record
 from iqm_portal.exceptions import ApplicationError
 
 from .models import Transmission, TransmissionStatus
+from .push_notices import push_held_notify
 from .services import transmission_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -57,6 +61,27 @@ def push_must_be_held(*, transmission: Transmission, audience: Audience) -> bool
     if transmission.customer_id == audience.l2_owner_customer_id:
         return False
     return not l2_customer_is_named(organization=audience.organization, customer_id=transmission.customer_id)
+
+
+def _answer_record(
+    *, transmission: Transmission, audience: Audience, action: str, actor: Actor, **details
+) -> None:
+    """The history entry of a push held, approved or declined: who sent it, and who answered."""
+    sender = Actor.of_l2(customer_id=transmission.customer_id, username=transmission.username)
+    history_record(
+        organization_id=audience.organization_id,
+        actor=actor,
+        action=action,
+        audience=audience,
+        details={
+            "sender": sender.name,
+            "customer_id": transmission.customer_id,
+            "username": transmission.username,
+            "universe_id": transmission.universe_id,
+            "transmission_id": str(transmission.pk),
+            **details,
+        },
+    )
 
 
 def _decline(transmission: Transmission, *, code: str, reason: str, user=None) -> None:
@@ -97,6 +122,11 @@ def transmission_hold(*, transmission: Transmission, audience: Audience, token) 
     Transmission.objects.filter(pk=transmission.pk, claim=token).update(
         status=TransmissionStatus.HELD, claim=None, progress=0.0, heartbeat_at=timezone.now()
     )
+    sender = Actor.of_l2(customer_id=transmission.customer_id, username=transmission.username)
+    _answer_record(
+        transmission=transmission, audience=audience, action=HistoryAction.REFRESH_HELD, actor=sender
+    )
+    push_held_notify(transmission=transmission, audience=audience, new_segment=False)
     logger.info("transmission %s: held for approval by the organization", transmission.pk)
     return "held"
 
@@ -167,6 +197,13 @@ def held_transmission_approve(*, transmission: Transmission, user, trust: bool =
     audience_approve(audience=audience, loading=True)
     if trust and locked.customer_id:
         _trust(audience.organization, locked.customer_id, user)
+    _answer_record(
+        transmission=locked,
+        audience=audience,
+        action=HistoryAction.REFRESH_APPROVED,
+        actor=Actor.of_user(user),
+        trusted=trust,
+    )
     transmission_enqueue_on_commit(locked)
     logger.info("transmission %s: approved (trusted: %s)", locked.pk, trust)
     return locked
@@ -174,12 +211,23 @@ def held_transmission_approve(*, transmission: Transmission, user, trust: bool =
 
 @transaction.atomic
 def held_transmission_decline(*, transmission: Transmission, user) -> None:
-    locked = Transmission.objects.select_for_update().get(pk=transmission.pk)
+    locked = (
+        Transmission.objects.select_for_update(of=("self",))
+        .select_related("audience")
+        .get(pk=transmission.pk)
+    )
     if locked.status != TransmissionStatus.HELD:
         raise ApplicationError(
             "This push is no longer waiting for approval.", code="no_pending_refresh", status=409
         )
     _decline(locked, code="declined", reason="Declined by the organization.", user=user)
+    if locked.audience is not None:
+        _answer_record(
+            transmission=locked,
+            audience=locked.audience,
+            action=HistoryAction.REFRESH_DECLINED,
+            actor=Actor.of_user(user),
+        )
 
 
 def _trust(organization, customer_id: str, user) -> None:
@@ -203,6 +251,15 @@ def pending_refresh_approve(*, audience: Audience, user, trust: bool = False) ->
         audience_approve(audience=audience, loading=loading)
         if trust and pending.customer_id:
             _trust(audience.organization, pending.customer_id, user)
+        if pending.transmission is not None:
+            _answer_record(
+                transmission=pending.transmission,
+                audience=audience,
+                action=HistoryAction.REFRESH_APPROVED,
+                actor=Actor.of_user(user),
+                trusted=trust,
+                new_segment=True,
+            )
     logger.info("audience %s: approved (trusted: %s)", audience.pk, trust)
     return pending
 
@@ -213,7 +270,17 @@ def pending_refresh_decline(*, audience: Audience, user) -> PendingRefresh:
     if pending.kind == "held_push":
         held_transmission_decline(transmission=pending.transmission, user=user)
     else:
-        audience_delete(audience=audience)  # never targetable, so no campaign can hold it
+        with transaction.atomic():
+            if pending.transmission is not None:
+                _answer_record(
+                    transmission=pending.transmission,
+                    audience=audience,
+                    action=HistoryAction.REFRESH_DECLINED,
+                    actor=Actor.of_user(user),
+                    new_segment=True,
+                )
+            # Never targetable, so no campaign can hold it.
+            audience_delete(audience=audience, actor=Actor.of_user(user))
         logger.info("audience %s: new segment declined and deleted", audience.pk)
     return pending
 
@@ -228,10 +295,15 @@ def held_transmissions_expire(*, now: dt.datetime | None = None) -> int:
             locked = Transmission.objects.select_for_update().get(pk=transmission.pk)
             if locked.status != TransmissionStatus.HELD:
                 continue
-            _decline(
-                locked,
-                code="expired",
-                reason=f"Nobody approved it within {settings.L2_HELD_PUSH_EXPIRY_DAYS} days.",
-            )
+            reason = f"Nobody approved it within {settings.L2_HELD_PUSH_EXPIRY_DAYS} days."
+            _decline(locked, code="expired", reason=reason)
+            if locked.audience_id is not None:
+                _answer_record(
+                    transmission=locked,
+                    audience=Audience.objects.get(pk=locked.audience_id),
+                    action=HistoryAction.REFRESH_DECLINED,
+                    actor=SYSTEM,
+                    reason=reason,
+                )
             expired += 1
     return expired

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,12 +30,14 @@ from audiences.services import (
 )
 from audiences.version_writer import VersionWriter
 from audiences.voter_store import long_voter_keys
+from history.actors import Actor
 
 from .approvals import new_segment_needs_approval, push_must_be_held, transmission_hold
 from .load_lock import audience_load_lock
 from .members_file import MembersFileError, complete_counts, read_members, recount_breakdowns
 from .models import Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
+from .push_notices import push_failed_notify, push_held_notify
 
 logger = logging.getLogger(__name__)
 
@@ -148,15 +151,20 @@ def transmission_process(transmission_id) -> str:
             "account_not_accepting",
             "The organization stopped accepting L2 universes before this one was loaded.",
         )
-    audience, _ = segment_audience_get_or_create(
-        organization=organization,
-        segment_name=name.segment_name,
-        origin=_origin(transmission),
-        owner=(transmission.customer_id, transmission.username),
-        awaiting_approval=new_segment_needs_approval(
-            organization=organization, customer_id=transmission.customer_id
-        ),
+    awaiting_approval = new_segment_needs_approval(
+        organization=organization, customer_id=transmission.customer_id
     )
+    with transaction.atomic():
+        audience, created = segment_audience_get_or_create(
+            organization=organization,
+            segment_name=name.segment_name,
+            origin=_origin(transmission),
+            owner=(transmission.customer_id, transmission.username),
+            awaiting_approval=awaiting_approval,
+            universe_name=transmission.universe_name,
+        )
+        if created and awaiting_approval:
+            push_held_notify(transmission=transmission, audience=audience, new_segment=True)
     Transmission.objects.filter(pk=transmission.pk).update(audience=audience)
 
     with audience_load_lock(audience.pk) as acquired:
@@ -302,6 +310,8 @@ def _load(transmission: Transmission, audience: Audience, token) -> str:
             "stats": result.stats,
         },
         origin=_origin(transmission),
+        actor=Actor.of_l2(customer_id=transmission.customer_id, username=transmission.username),
+        transmission_id=str(transmission.pk),
     )
     phases = {
         "waiting": (transmission.started_at - transmission.received_at).total_seconds(),
@@ -358,8 +368,12 @@ def _fail(transmission, audience, token, error, result) -> str:
             rows_rejected=result.rows_rejected,
             errors=result.errors,
         )
-    _finish(transmission, token, TransmissionStatus.FAILED, **fields)
-    audience_load_failed(audience=audience, reason=reason)
+    with transaction.atomic():
+        finished = _finish(transmission, token, TransmissionStatus.FAILED, **fields)
+        audience_load_failed(audience=audience, reason=reason)
+        if finished:  # only the attempt that ends the transmission tells the organization
+            audience.refresh_from_db(fields=["current_version", "voter_count", "name"])
+            push_failed_notify(transmission=transmission, audience=audience, reason=reason)
     logger.warning("transmission %s: failed (%s)", transmission.pk, code)
     return "failed"
 

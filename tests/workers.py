@@ -34,6 +34,8 @@ class WorkerProcess:
             "DATABASE_URL": _database_url(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DB_CONN_MAX_AGE": "0",
+            # Notices' emails stay in the worker: no test reaches an SMTP server.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             **extra_env,
         }
         self.concurrency = concurrency

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from history.actors import Actor
 from iqm_portal.api import IdFilter, validated
 from iqm_portal.query import name_or_id_filter
 
@@ -136,7 +137,9 @@ class InsertionOrderListApi(OrganizationScopedMixin, ListAPIView):
     )
     def post(self, request):
         data = validated(InsertionOrderCreateInput, request.data)
-        io = insertion_order_create(organization=request.organization, **data)
+        io = insertion_order_create(
+            organization=request.organization, actor=Actor.of_user(request.user), **data
+        )
         return Response(
             InsertionOrderOutput(self.get_queryset().get(pk=io.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -160,7 +163,7 @@ class InsertionOrderDetailApi(OrganizationScopedMixin, APIView):
     def _update(self, request, pk: int, *, partial: bool):
         io = self.get_object(pk)
         data = validated(InsertionOrderUpdateInput, request.data, partial=partial)
-        insertion_order_update(insertion_order=io, **data)
+        insertion_order_update(insertion_order=io, actor=Actor.of_user(request.user), **data)
         return Response(InsertionOrderOutput(self.get_object(pk)).data)
 
     @extend_schema(
@@ -191,7 +194,7 @@ class InsertionOrderDetailApi(OrganizationScopedMixin, APIView):
         description="Deletes the IO and every campaign in it (with their audience targeting).",
     )
     def delete(self, request, pk: int):
-        insertion_order_delete(insertion_order=self.get_object(pk))
+        insertion_order_delete(insertion_order=self.get_object(pk), actor=Actor.of_user(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -234,7 +237,9 @@ class CampaignListApi(OrganizationScopedMixin, ListAPIView):
     )
     def post(self, request):
         data = dict(validated(CampaignCreateInput, request.data, context={"request": request}))
-        campaign, targeting = campaign_create(organization=request.organization, **data)
+        campaign, targeting = campaign_create(
+            organization=request.organization, actor=Actor.of_user(request.user), **data
+        )
         return Response(
             CampaignCreatedOutput(
                 self.get_queryset().get(pk=campaign.pk), context={"targeting": targeting}
@@ -259,7 +264,7 @@ class CampaignDetailApi(OrganizationScopedMixin, APIView):
     def _update(self, request, pk: int, *, partial: bool):
         campaign = self.get_object(pk)
         data = validated(CampaignUpdateInput, request.data, partial=partial)
-        campaign_update(campaign=campaign, **data)
+        campaign_update(campaign=campaign, actor=Actor.of_user(request.user), **data)
         return Response(CampaignOutput(self.get_object(pk)).data)
 
     @extend_schema(
@@ -286,7 +291,7 @@ class CampaignDetailApi(OrganizationScopedMixin, APIView):
         tags=TAGS_CAMPAIGNS, parameters=[ORGANIZATION], summary="Delete a campaign", responses={204: None}
     )
     def delete(self, request, pk: int):
-        campaign_delete(campaign=self.get_object(pk))
+        campaign_delete(campaign=self.get_object(pk), actor=Actor.of_user(request.user))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -320,6 +325,7 @@ class CampaignTargetingApi(OrganizationScopedMixin, APIView):
         data = validated(CampaignTargetingSetInput, request.data)
         result = campaign_targeting_set(
             organization=request.organization,
+            actor=Actor.of_user(request.user),
             campaign_id=campaign.pk,
             allowlist=data["allowlist"],
             blocklist=data["blocklist"],
@@ -353,7 +359,9 @@ class CampaignTargetingBulkApi(OrganizationScopedMixin, APIView):
 
 def bulk_targeting_response(request, **change) -> Response:
     """The one answer of both bulk-targeting endpoints: each campaign's result, in the same document."""
-    results = campaign_targeting_update(organization=request.organization, **change)
+    results = campaign_targeting_update(
+        organization=request.organization, actor=Actor.of_user(request.user), **change
+    )
     return Response({"results": [result_document(r) for r in results]})
 
 

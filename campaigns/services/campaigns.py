@@ -15,11 +15,29 @@ from campaigns.models import (
     InsertionOrderStatus,
 )
 from campaigns.selectors import campaign_list
+from history.actors import Actor
+from history.models import HistoryAction
+from history.services import Named, field_changes, history_entry, history_record, history_record_many
 from iqm_portal.exceptions import ApplicationError
 
 from .status import campaign_new_status_check, campaign_status_check
 from .targeting import PG_TAKES_NO_AUDIENCES, CampaignTargetingResult, campaign_targeting_update
 from .usage import audience_ids_on_campaigns, audience_usage_recount
+
+
+def _shown(obj, names) -> dict:
+    """The fields as people read them in history: money as dollars, statuses by their label."""
+    shown = {}
+    for name in names:
+        value = getattr(obj, name)
+        if name == "status":
+            value = obj.get_status_display()
+        elif isinstance(value, Decimal):
+            value = f"${value:,.2f}"
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        shown[name] = value
+    return shown
 
 
 def _check_dates(start: dt.date, end: dt.date) -> None:
@@ -52,9 +70,11 @@ def _check_time_zone(time_zone: str) -> str:
     return time_zone
 
 
+@transaction.atomic
 def insertion_order_create(
     *,
     organization: Organization,
+    actor: Actor,
     name: str,
     start_date: dt.date,
     end_date: dt.date,
@@ -64,7 +84,7 @@ def insertion_order_create(
 ) -> InsertionOrder:
     _check_dates(start_date, end_date)
     _check_time_zone(time_zone)
-    return InsertionOrder.objects.create(
+    insertion_order = InsertionOrder.objects.create(
         organization=organization,
         name=_check_io_name(name),
         start_date=start_date,
@@ -73,13 +93,20 @@ def insertion_order_create(
         budget_total=budget_total,
         time_zone=time_zone,
     )
+    history_record(
+        organization_id=organization.pk,
+        actor=actor,
+        action=HistoryAction.IO_CREATED,
+        insertion_order=insertion_order,
+    )
+    return insertion_order
 
 
 _IO_EDITABLE = {"name", "start_date", "end_date", "budget_total", "time_zone", "status"}
 
 
 @transaction.atomic
-def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> InsertionOrder:
+def insertion_order_update(*, insertion_order: InsertionOrder, actor: Actor, **changes) -> InsertionOrder:
     if "budget_type" in changes and changes["budget_type"] != insertion_order.budget_type:
         raise ApplicationError(
             "The budget type of an insertion order is fixed when it is created.", field="budget_type"
@@ -93,6 +120,7 @@ def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> Ins
     # An IO keeps the zone it has even if the list no longer offers it; a new one must be on the list.
     if changes.get("time_zone", insertion_order.time_zone) != insertion_order.time_zone:
         _check_time_zone(changes["time_zone"])
+    before = _shown(insertion_order, changes)
     for name, value in changes.items():
         setattr(insertion_order, name, value)
     _check_dates(insertion_order.start_date, insertion_order.end_date)
@@ -105,17 +133,48 @@ def insertion_order_update(*, insertion_order: InsertionOrder, **changes) -> Ins
             field="start_date",
         )
     insertion_order.save()
+    shown_changes = field_changes(before, _shown(insertion_order, changes))
+    if shown_changes:
+        history_record(
+            organization_id=insertion_order.organization_id,
+            actor=actor,
+            action=HistoryAction.IO_CHANGED,
+            insertion_order=insertion_order,
+            changes=shown_changes,
+        )
     return insertion_order
 
 
-def insertion_order_delete(*, insertion_order: InsertionOrder) -> int:
-    """Delete the IO and its campaigns; returns how many campaigns went with it."""
+def insertion_order_delete(*, insertion_order: InsertionOrder, actor: Actor) -> int:
+    """Delete the IO and its campaigns; returns how many campaigns went with it.
+
+    Each campaign's history gets its deletion too, so a campaign's page of history ends where it ended.
+    """
     with transaction.atomic():
-        campaigns = insertion_order.campaigns.count()
+        campaigns = list(insertion_order.campaigns.values_list("pk", "name"))
         held = audience_ids_on_campaigns(campaigns=insertion_order.campaigns.all())
+        io = Named.of(insertion_order)
+        history_record_many(
+            history_entry(
+                organization_id=insertion_order.organization_id,
+                actor=actor,
+                action=HistoryAction.CAMPAIGN_DELETED,
+                campaign=Named(pk, name),
+                insertion_order=io,
+                details={"with_insertion_order": True},
+            )
+            for pk, name in campaigns
+        )
+        history_record(
+            organization_id=insertion_order.organization_id,
+            actor=actor,
+            action=HistoryAction.IO_DELETED,
+            insertion_order=io,
+            details={"campaigns": len(campaigns)},
+        )
         insertion_order.delete()
         audience_usage_recount(audience_ids=held)
-    return campaigns
+    return len(campaigns)
 
 
 def _check_campaign_dates(io: InsertionOrder, start: dt.date, end: dt.date) -> None:
@@ -159,6 +218,7 @@ def campaign_name_check(*, organization: Organization, name: str, exclude_id: in
 def campaign_create(
     *,
     organization: Organization,
+    actor: Actor,
     insertion_order: InsertionOrder,
     name: str,
     campaign_type: str = CampaignType.ADVANCED,
@@ -214,10 +274,18 @@ def campaign_create(
         except IntegrityError as error:
             # Two requests raced for one name: the unique constraint decided, say so like the check above.
             raise _name_taken(name) from error
+        history_record(
+            organization_id=organization.pk,
+            actor=actor,
+            action=HistoryAction.CAMPAIGN_CREATED,
+            campaign=campaign,
+            insertion_order=insertion_order,
+            details={"type": campaign.get_campaign_type_display(), "status": campaign.get_status_display()},
+        )
         targeting = None
         if allowlist:
             [targeting] = campaign_targeting_update(
-                organization=organization, campaign_ids=[campaign.pk], allowlist=allowlist
+                organization=organization, actor=actor, campaign_ids=[campaign.pk], allowlist=allowlist
             )
     return campaign, targeting
 
@@ -226,7 +294,7 @@ _CAMPAIGN_EDITABLE = {"name", "status", "start_date", "end_date", "daily_budget"
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
+def campaign_update(*, campaign: Campaign, actor: Actor, **changes) -> Campaign:
     if "campaign_type" in changes and changes.pop("campaign_type") != campaign.campaign_type:
         raise ApplicationError("A campaign's type is fixed when it is created.", field="campaign_type")
     unknown = set(changes) - _CAMPAIGN_EDITABLE
@@ -241,16 +309,34 @@ def campaign_update(*, campaign: Campaign, **changes) -> Campaign:
         # change the system made meanwhile (an approval, an expiry).
         current = Campaign.objects.select_for_update().values_list("status", flat=True).get(pk=campaign.pk)
         campaign_status_check(current=current, new=changes["status"])
+    before = _shown(campaign, changes)
     for name, value in changes.items():
         setattr(campaign, name, value)
     _check_campaign_dates(campaign.insertion_order, campaign.start_date, campaign.end_date)
     _check_budgets(campaign.daily_budget, campaign.total_budget)
     campaign.save()
+    shown_changes = field_changes(before, _shown(campaign, changes))
+    if shown_changes:
+        history_record(
+            organization_id=campaign.organization_id,
+            actor=actor,
+            action=HistoryAction.CAMPAIGN_CHANGED,
+            campaign=campaign,
+            insertion_order=campaign.insertion_order,
+            changes=shown_changes,
+        )
     return campaign
 
 
 @transaction.atomic
-def campaign_delete(*, campaign: Campaign) -> None:
+def campaign_delete(*, campaign: Campaign, actor: Actor) -> None:
     held = audience_ids_on_campaigns(campaigns=Campaign.objects.filter(pk=campaign.pk))
+    history_record(
+        organization_id=campaign.organization_id,
+        actor=actor,
+        action=HistoryAction.CAMPAIGN_DELETED,
+        campaign=campaign,
+        insertion_order=campaign.insertion_order,
+    )
     campaign.delete()
     audience_usage_recount(audience_ids=held)

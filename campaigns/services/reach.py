@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from audiences.voter_store import distinct_voter_count, reach_count
 from campaigns.models import Campaign, CampaignAudience, TargetingList
+from history.actors import SYSTEM
+from history.models import HistoryAction
+from history.services import history_record
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +144,19 @@ def campaign_reach_refresh(*, campaign_id: int, counter: ReachCounter | None = N
         return False
     figures = reach_figures(targets, counter) if basis else ReachFigures(reach=None, excluded=None)
     with transaction.atomic():
-        Campaign.objects.select_for_update().filter(pk=campaign_id).values_list("pk").first()
+        before = Campaign.objects.select_for_update().filter(pk=campaign_id).values_list("reach").first()
+        if before is None:  # deleted meanwhile
+            return False
         if reach_basis(campaign_reach_targets(campaign_ids=[campaign_id])[campaign_id]) != basis:
             return False
+        if before[0] != figures.reach:
+            history_record(
+                organization_id=campaign.organization_id,
+                actor=SYSTEM,
+                action=HistoryAction.REACH_RECOMPUTED,
+                campaign=campaign,
+                details={"before": before[0], "after": figures.reach},
+            )
         Campaign.objects.filter(pk=campaign_id).update(
             reach=figures.reach,
             reach_excluded=figures.excluded,

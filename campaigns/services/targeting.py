@@ -24,6 +24,9 @@ from campaigns.models import (
     TargetingList,
 )
 from campaigns.selectors import insertion_order_list
+from history.actors import Actor
+from history.models import HistoryAction
+from history.services import Named, history_entry, history_record_many
 from iqm_portal.exceptions import ApplicationError
 
 from .reach import campaign_reach_refresh_on_commit
@@ -111,6 +114,7 @@ def _audience_refusal(audience: Audience) -> tuple[str, str] | None:
 def campaign_targeting_update(
     *,
     organization: Organization,
+    actor: Actor,
     campaign_ids: Iterable[int] = (),
     insertion_order_ids: Iterable[int] = (),
     allowlist: Sequence[int] = (),
@@ -245,11 +249,34 @@ def campaign_targeting_update(
     # Every (campaign, audience) pair of these campaigns and the audiences removed was taken off above.
     targets_delete(campaign_ids=removed_from, audience_ids=remove)
     targets_insert(rows=to_create)
+    _targeting_record(organization, actor, results)
     audience_usage_recount(
         audience_ids=[c.audience_id for r in results for c in r.applied],
     )
     campaign_reach_refresh_on_commit(campaign_ids=[r.campaign_id for r in results if r.applied])
     return results
+
+
+_LIST_LABELS = {value: label for value, label in TargetingList.choices}
+_ACTIONS = {"added": HistoryAction.AUDIENCE_ADDED, "removed": HistoryAction.AUDIENCE_REMOVED}
+
+
+def _targeting_record(
+    organization: Organization, actor: Actor, results: list[CampaignTargetingResult]
+) -> None:
+    """One history entry per campaign and audience changed, however many campaigns one request changed."""
+    history_record_many(
+        history_entry(
+            organization_id=organization.pk,
+            actor=actor,
+            action=_ACTIONS[change.action],
+            audience=Named(change.audience_id, change.audience_name),
+            campaign=Named(result.campaign_id, result.campaign_name or ""),
+            details={"list": _LIST_LABELS[change.list_type]},
+        )
+        for result in results
+        for change in result.applied
+    )
 
 
 def _check_insertion_orders(organization: Organization, ids: list[int]) -> None:
@@ -279,7 +306,12 @@ def _not_found(audience_id: int, list_type: str | None = None) -> TargetingRefus
 
 
 def campaign_targeting_set(
-    *, organization: Organization, campaign_id: int, allowlist: Sequence[int], blocklist: Sequence[int]
+    *,
+    organization: Organization,
+    actor: Actor,
+    campaign_id: int,
+    allowlist: Sequence[int],
+    blocklist: Sequence[int],
 ) -> CampaignTargetingResult:
     """Make one campaign's lists exactly these (what a Save on the campaign's Audience section means)."""
     current = dict(
@@ -298,6 +330,7 @@ def campaign_targeting_set(
         return CampaignTargetingResult(campaign_id=campaign_id, campaign_name=None)
     [result] = campaign_targeting_update(
         organization=organization,
+        actor=actor,
         campaign_ids=[campaign_id],
         allowlist=add_allow,
         blocklist=add_block,

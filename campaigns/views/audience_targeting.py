@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import organization_required
 from audiences.selectors import audience_list
+from history.actors import Actor
 from iqm_portal.dialogs import render_dialog
 from iqm_portal.query import parse_ids, search_text
 
@@ -51,6 +52,7 @@ def add_to_campaign(request):
         ids = [a.pk for a in cleaned["audience"]]
         results = campaign_targeting_update(
             organization=request.organization,
+            actor=Actor.of_user(request.user),
             campaign_ids=[c.pk for c in cleaned["campaign"]],
             insertion_order_ids=[cleaned["insertion_order"].pk] if cleaned["insertion_order"] else [],
             allowlist=ids if list_type == TargetingList.ALLOWLIST else [],

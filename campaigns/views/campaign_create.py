@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import organization_required
+from history.actors import Actor
 from iqm_portal.dialogs import dialog_done, render_dialog
 from iqm_portal.exceptions import ApplicationError
 
@@ -38,6 +39,7 @@ def campaign_create_view(request, pk: int | None = None):
                 raise ApplicationError("Tick at least one audience in the table.")
             campaign, targeting = campaign_create(
                 organization=request.organization,
+                actor=Actor.of_user(request.user),
                 insertion_order=io or form.cleaned_data["insertion_order"],
                 name=form.cleaned_data["name"],
                 campaign_type=form.cleaned_data["campaign_type"],

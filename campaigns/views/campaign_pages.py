@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.permissions import organization_required
 from audiences.models import AudienceType
 from audiences.selectors import audience_list, audience_type_counts
+from history.actors import Actor
 from iqm_portal.dialogs import dialog_done, render_dialog
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.query import parse_id, parse_ids, search_text
@@ -92,11 +93,12 @@ def campaign_edit(request, pk: int):
                 with transaction.atomic():
                     changes = form.changes()
                     if changes:
-                        campaign_update(campaign=campaign, **changes)
+                        campaign_update(campaign=campaign, actor=Actor.of_user(request.user), **changes)
                     result = None
                     if with_audiences:
                         result = campaign_targeting_set(
                             organization=request.organization,
+                            actor=Actor.of_user(request.user),
                             campaign_id=campaign.pk,
                             allowlist=allow_ids,
                             blocklist=block_ids,
@@ -194,7 +196,7 @@ def campaign_delete_view(request, pk: int):
     io = campaign.insertion_order
     if request.method == "POST":
         name = campaign.name
-        campaign_delete(campaign=campaign)
+        campaign_delete(campaign=campaign, actor=Actor.of_user(request.user))
         messages.success(request, f"Deleted the campaign “{name}”.")
         return dialog_done(request, reverse("campaigns:insertion_order", args=[io.pk]))
     return render_dialog(request, "campaigns/_campaign_delete_dialog.html", {"campaign": campaign})

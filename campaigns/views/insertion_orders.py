@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from accounts.permissions import organization_required
+from history.actors import Actor
 from iqm_portal.dialogs import dialog_done, render_dialog, safe_next
 from iqm_portal.exceptions import ApplicationError
 from iqm_portal.tables import table_page
@@ -49,7 +50,9 @@ def insertion_order_create_view(request):
     form = InsertionOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            io = insertion_order_create(organization=request.organization, **form.service_kwargs())
+            io = insertion_order_create(
+                organization=request.organization, actor=Actor.of_user(request.user), **form.service_kwargs()
+            )
         except ApplicationError as error:
             _add_form_error(form, error)
         else:
@@ -64,7 +67,9 @@ def insertion_order_edit(request, pk: int):
     form = InsertionOrderForm(request.POST or None, instance=io)
     if request.method == "POST" and form.is_valid():
         try:
-            insertion_order_update(insertion_order=io, **form.service_kwargs())
+            insertion_order_update(
+                insertion_order=io, actor=Actor.of_user(request.user), **form.service_kwargs()
+            )
         except ApplicationError as error:
             _add_form_error(form, error)
         else:
@@ -82,7 +87,7 @@ def insertion_order_delete_view(request, pk: int):
     io = get_object_or_404(insertion_order_list_with_counts(organization=request.organization), pk=pk)
     if request.method == "POST":
         name = io.name
-        deleted = insertion_order_delete(insertion_order=io)
+        deleted = insertion_order_delete(insertion_order=io, actor=Actor.of_user(request.user))
         messages.success(
             request,
             f"Deleted the insertion order “{name}” and its {deleted} campaign{'s' if deleted != 1 else ''}.",

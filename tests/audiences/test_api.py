@@ -9,6 +9,7 @@ from accounts.models import Role
 from audiences.models import Audience, AudienceVersion
 from campaigns.models import CampaignAudience
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,9 @@ def test_retrieve_has_figures_versions_and_campaigns(api, org_a):
     audience.current_version = version
     audience.save()
     campaign = CampaignFactory(insertion_order__organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
     data = api.get(f"{URL}{audience.pk}/").json()
     assert data["current_version"]["stats"]["party"] == [["Democratic", 600]]
     assert data["campaigns"] == [{"id": campaign.pk, "name": campaign.name, "list": "allowlist"}]
@@ -97,14 +100,18 @@ def test_rename_and_notes(api, org_a):
 def test_delete_is_refused_while_used_then_allowed(api, org_a):
     audience = AudienceFactory(organization=org_a)
     campaign = CampaignFactory(insertion_order__organization=org_a, name="Chase")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
     refused = api.delete(f"{URL}{audience.pk}/")
     assert (
         refused.status_code == 409
         and refused.json()["code"] == "audience_in_use"
         and "Chase" in refused.json()["detail"]
     )
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk]
+    )
     assert api.delete(f"{URL}{audience.pk}/").status_code == 204
 
 
@@ -209,7 +216,9 @@ def test_bulk_delete_deletes_what_nothing_uses_and_names_what_holds_the_rest(api
         AudienceFactory(organization=org_a, name="Held"),
     )
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[held.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[held.pk]
+    )
 
     response = api.post(f"{URL}bulk-delete/", {"audience_ids": [free.pk, held.pk, theirs.pk]}, format="json")
 

@@ -7,6 +7,7 @@ import pytest
 from accounts.models import Role
 from audiences.models import Audience, AudienceSource, AudienceStatus
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,10 @@ def test_the_table_page_and_partial_use_a_constant_number_of_queries(
         campaign = CampaignFactory(insertion_order=io)
         audiences = AudienceFactory.create_batch(n, organization=org_a)
         campaign_targeting_update(
-            organization=org_a, campaign_ids=[campaign.pk], allowlist=[a.pk for a in audiences[:5]]
+            actor=SYSTEM,
+            organization=org_a,
+            campaign_ids=[campaign.pk],
+            allowlist=[a.pk for a in audiences[:5]],
         )
 
     build(5)
@@ -90,7 +94,9 @@ def test_details_show_figures_origin_history_campaigns_and_charts(client_a, org_
         org_a, b"", segment=audience.l2_segment_name, audience=audience, rows_read=10, voters_accepted=9
     )
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV Franklin")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk]
+    )
     response = client_a.get(f"/audiences/{audience.pk}/", **HTMX)
     content = response.content.decode()
     assert response.status_code == 200 and "<dialog" in content
@@ -143,13 +149,17 @@ def test_duplicate_makes_an_audience_on_the_same_members(client_a, org_a):
 def test_delete_is_refused_while_a_campaign_uses_it_and_allowed_after(client_a, org_a):
     audience = AudienceFactory(organization=org_a)
     campaign = CampaignFactory(insertion_order__organization=org_a, name="Persuasion")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
 
     refused = client_a.post(f"/audiences/{audience.pk}/delete/", **HTMX)
     assert refused.status_code == 200 and "“Persuasion”" in refused.content.decode()
     assert Audience.objects.filter(pk=audience.pk).exists()
 
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk]
+    )
     assert client_a.post(f"/audiences/{audience.pk}/delete/", **HTMX).status_code == 204
     assert not Audience.objects.filter(pk=audience.pk).exists()
 
@@ -231,7 +241,9 @@ def test_bulk_delete_lists_what_stays_and_deletes_the_rest(client_a, org_a, org_
     held = AudienceFactory(organization=org_a, name="Held")
     theirs = AudienceFactory(organization=org_b, name="Theirs")
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[held.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[held.pk]
+    )
     ids = {"audience": [free.pk, held.pk, theirs.pk]}
 
     confirm = client_a.get("/audiences/delete/", ids, **HTMX).content.decode()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from audiences.models import Audience, AudienceStatus
 from campaigns.models import CampaignType
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.browser.layout import assert_fits_the_window, assert_no_horizontal_overflow, assert_tappable
 from tests.campaigns.conftest import load_members
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
@@ -62,7 +63,11 @@ def advertiser_world(organization) -> dict:
     advanced = CampaignFactory(insertion_order=io, name="GOTV Display – Franklin")
     pg = CampaignFactory(insertion_order=io, name="PG Deal – Local News", campaign_type=CampaignType.PG)
     campaign_targeting_update(
-        organization=organization, campaign_ids=[advanced.pk], allowlist=[likely.pk], blocklist=[voted.pk]
+        actor=SYSTEM,
+        organization=organization,
+        campaign_ids=[advanced.pk],
+        allowlist=[likely.pk],
+        blocklist=[voted.pk],
     )
     return {"likely": likely, "voted": voted, "failed": failed, "long": long, "io": io,
             "advanced": advanced, "pg": pg}  # fmt: skip

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from audiences.models import Audience
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.browser.advertiser import (
     FAILED_NAME,
     LONG_NAME,
@@ -218,6 +219,7 @@ def test_polish_no_cpm_is_a_dash_no_zero_carries_a_sign_and_pg_is_skipped(signed
     load_members(outside, range(5001, 5101))
     campaign = CampaignFactory(insertion_order=world["io"], name="Zero shares")
     campaign_targeting_update(
+        actor=SYSTEM,
         organization=org_a,
         campaign_ids=[campaign.pk],
         allowlist=[world["likely"].pk, twin.pk],

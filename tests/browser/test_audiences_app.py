@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from audiences.models import Audience, AudienceStatus
 from campaigns.models import Campaign, CampaignAudience, CampaignType
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from l2_ingest.generator import write_export
 from l2_ingest.models import Transmission
 from l2_ingest.pipeline import transmission_process
@@ -161,7 +162,9 @@ def test_delete_is_offered_only_once_no_campaign_uses_it(signed_in, org_a, scree
     page = signed_in
     audience = AudienceFactory(organization=org_a, name="Already voted")
     campaign = CampaignFactory(insertion_order__organization=org_a, name="GOTV Mobile")
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk]
+    )
     page.goto("/audiences/")
 
     details = open_details(page, "Already voted")
@@ -173,7 +176,9 @@ def test_delete_is_offered_only_once_no_campaign_uses_it(signed_in, org_a, scree
     expect(details).to_be_hidden()
     assert Audience.objects.filter(pk=audience.pk).exists()
 
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk]
+    )
     page.reload()
     open_details(page, "Already voted").get_by_role("button", name="Delete").click()
     confirm = page.get_by_role("dialog", name=re.compile("Delete"))

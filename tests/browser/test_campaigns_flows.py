@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from audiences.models import AudienceStatus
 from campaigns.models import Campaign, CampaignAudience, CampaignType
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.campaigns.conftest import load_members
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
 
@@ -106,6 +107,7 @@ def test_the_rules_are_explained_where_they_bite(page, sign_in, screenshot, memb
     full = CampaignFactory(insertion_order=io, name="Full campaign")
     audiences = [AudienceFactory(organization=org_a, name=f"List {n:02d}") for n in range(1, 22)]
     campaign_targeting_update(
+        actor=SYSTEM,
         organization=org_a,
         campaign_ids=[full.pk],
         allowlist=[a.pk for a in audiences[:19]],

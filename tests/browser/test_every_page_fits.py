@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from tests.browser.advertiser import (
     DESKTOP_IDS,
     DESKTOPS,
@@ -253,6 +254,7 @@ def test_the_audience_section_keeps_the_picker_and_its_messages_in_view(
     full = CampaignFactory(insertion_order__organization=org_a, name="Full campaign")
     lists = [AudienceFactory(organization=org_a, name=f"List {n:02d}") for n in range(1, 22)]
     campaign_targeting_update(
+        actor=SYSTEM,
         organization=org_a,
         campaign_ids=[full.pk],
         allowlist=[a.pk for a in lists[:19]],

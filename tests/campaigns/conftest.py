@@ -4,6 +4,7 @@ from accounts.models import Role
 from audiences.services import audience_version_activate, audience_version_start
 from audiences.version_writer import VersionWriter
 from campaigns.models import CampaignAudience
+from history.actors import SYSTEM
 from iqm_portal.celery import app
 from tests.conftest import SignInClient
 from tests.factories import PASSWORD, MembershipFactory
@@ -40,6 +41,7 @@ def load_members(audience, keys) -> None:
     writer.append(keys)
     writer.finish()
     audience_version_activate(
+        actor=SYSTEM,
         version=version,
         writer=writer,
         figures={"voter_count": len(keys), "household_count": len(keys)},

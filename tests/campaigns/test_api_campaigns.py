@@ -9,6 +9,7 @@ from accounts.models import Role
 from campaigns.models import Campaign, CampaignStatus, CampaignType
 from campaigns.services import campaign_targeting_update
 from campaigns.tasks import refresh_reach
+from history.actors import SYSTEM
 from tests.campaigns.conftest import PROBLEM, load_members, targets
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, MembershipFactory
 
@@ -26,7 +27,11 @@ def test_campaigns_are_listed_with_their_targeting_counts_and_reach(api, org_a, 
     load_members(allowed, range(1, 21))
     load_members(blocked, range(1, 6))
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[running.pk], allowlist=[allowed.pk], blocklist=[blocked.pk]
+        actor=SYSTEM,
+        organization=org_a,
+        campaign_ids=[running.pk],
+        allowlist=[allowed.pk],
+        blocklist=[blocked.pk],
     )
 
     updating = api.get("/api/v1/campaigns/", {"search": "Running"}).json()["results"][0]
@@ -53,6 +58,7 @@ def test_the_campaign_list_runs_a_constant_number_of_queries(api, org_a, django_
     def add(n):
         ids = [c.pk for c in CampaignFactory.create_batch(n, insertion_order=io)]
         campaign_targeting_update(
+            actor=SYSTEM,
             organization=org_a,
             campaign_ids=ids,
             allowlist=[audiences[0].pk, audiences[1].pk],

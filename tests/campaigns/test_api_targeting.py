@@ -6,6 +6,7 @@ from audiences.models import AudienceStatus
 from campaigns.models import CampaignAudience, CampaignStatus, CampaignType
 from campaigns.services import campaign_targeting_update
 from campaigns.tasks import refresh_reach
+from history.actors import SYSTEM
 from tests.campaigns.conftest import load_members, targets
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
 
@@ -21,7 +22,11 @@ def test_a_campaigns_targeting_is_read_with_reach_and_each_audiences_share(api, 
     load_members(b, range(6, 21))
     load_members(blocked, range(18, 31))
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[campaign.pk], allowlist=[a.pk, b.pk], blocklist=[blocked.pk]
+        actor=SYSTEM,
+        organization=org_a,
+        campaign_ids=[campaign.pk],
+        allowlist=[a.pk, b.pk],
+        blocklist=[blocked.pk],
     )
     refresh_reach([campaign.pk])
 
@@ -45,7 +50,9 @@ def test_put_makes_a_campaigns_lists_exactly_these_and_reports_refusals(api, org
     keep, drop, new, failed = AudienceFactory.create_batch(4, organization=org_a)
     failed.status = AudienceStatus.FAILED
     failed.save()
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[keep.pk, drop.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[keep.pk, drop.pk]
+    )
 
     response = api.put(
         f"/api/v1/campaigns/{campaign.pk}/targeting/",
@@ -72,7 +79,9 @@ def test_the_bulk_call_includes_excludes_and_removes_for_many_campaigns(api, org
     first, second = CampaignFactory.create_batch(2, insertion_order=io)
     elsewhere = CampaignFactory(insertion_order__organization=org_a)
     likely, voted, old = AudienceFactory.create_batch(3, organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[first.pk, elsewhere.pk], allowlist=[old.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[first.pk, elsewhere.pk], allowlist=[old.pk]
+    )
 
     response = api.post(
         "/api/v1/campaigns/targeting/",
@@ -128,13 +137,15 @@ def test_each_targeting_rule_is_refused_with_its_code_and_reason(api, org_a, set
     )
     payload = {"campaign_ids": [campaign.pk], "allowlist": [audience.pk]}
     if setup == "on_other_list":
-        campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk])
+        campaign_targeting_update(
+            actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[audience.pk]
+        )
     if setup == "both_lists":
         payload["blocklist"] = [audience.pk]
     if setup == "limit":
         others = AudienceFactory.create_batch(2, organization=org_a)
         campaign_targeting_update(
-            organization=org_a, campaign_ids=[campaign.pk], blocklist=[a.pk for a in others]
+            actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[a.pk for a in others]
         )
 
     [result] = api.post("/api/v1/campaigns/targeting/", payload, format="json").json()["results"]

@@ -16,6 +16,7 @@ from campaigns.services import (
     campaign_targeting_update,
     insertion_order_delete,
 )
+from history.actors import SYSTEM
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
 
 
@@ -30,11 +31,17 @@ def test_adding_moving_and_removing_keep_the_counts(org_a):
     first, second = CampaignFactory.create_batch(2, insertion_order__organization=org_a)
     assert counts(audience) == (0, 0)
 
-    campaign_targeting_update(organization=org_a, campaign_ids=[first.pk, second.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[first.pk, second.pk], allowlist=[audience.pk]
+    )
     assert counts(audience) == (2, 0)
-    campaign_targeting_set(organization=org_a, campaign_id=first.pk, allowlist=[], blocklist=[audience.pk])
+    campaign_targeting_set(
+        actor=SYSTEM, organization=org_a, campaign_id=first.pk, allowlist=[], blocklist=[audience.pk]
+    )
     assert counts(audience) == (1, 1)
-    campaign_targeting_update(organization=org_a, campaign_ids=[second.pk], remove=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[second.pk], remove=[audience.pk]
+    )
     assert counts(audience) == (0, 1)
 
 
@@ -42,7 +49,9 @@ def test_adding_moving_and_removing_keep_the_counts(org_a):
 def test_a_refused_addition_counts_nothing(org_a):
     audience = AudienceFactory(organization=org_a)
     pg = CampaignFactory(insertion_order__organization=org_a, campaign_type="pg")
-    [result] = campaign_targeting_update(organization=org_a, campaign_ids=[pg.pk], allowlist=[audience.pk])
+    [result] = campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[pg.pk], allowlist=[audience.pk]
+    )
     assert [r.code for r in result.refused] == ["pg_campaign"]
     assert counts(audience) == (0, 0)
 
@@ -54,11 +63,11 @@ def test_deleting_a_campaign_or_its_insertion_order_frees_the_audiences(org_a):
     one, two = CampaignFactory.create_batch(2, insertion_order=io)
     elsewhere = CampaignFactory(insertion_order__organization=org_a)
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[one.pk, two.pk, elsewhere.pk], allowlist=[audience.pk]
+        actor=SYSTEM, organization=org_a, campaign_ids=[one.pk, two.pk, elsewhere.pk], allowlist=[audience.pk]
     )
-    campaign_delete(campaign=one)
+    campaign_delete(actor=SYSTEM, campaign=one)
     assert counts(audience) == (2, 0)
-    insertion_order_delete(insertion_order=io)
+    insertion_order_delete(actor=SYSTEM, insertion_order=io)
     assert counts(audience) == (1, 0)
 
 
@@ -68,7 +77,7 @@ def test_deletes_in_the_admin_go_through_the_services(org_a, staff_user):
     io = InsertionOrderFactory(organization=org_a)
     campaigns = CampaignFactory.create_batch(3, insertion_order=io)
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[c.pk for c in campaigns], blocklist=[audience.pk]
+        actor=SYSTEM, organization=org_a, campaign_ids=[c.pk for c in campaigns], blocklist=[audience.pk]
     )
     request = RequestFactory().post("/admin/")
     request.user = staff_user
@@ -90,7 +99,9 @@ def test_concurrent_changes_to_one_audience_count_every_campaign(org_a):
     def add(campaign_id):
         try:
             start.wait()
-            campaign_targeting_update(organization=org_a, campaign_ids=[campaign_id], allowlist=[audience.pk])
+            campaign_targeting_update(
+                actor=SYSTEM, organization=org_a, campaign_ids=[campaign_id], allowlist=[audience.pk]
+            )
         except Exception as error:  # reported below, with the thread's failure
             errors.append(error)
         finally:

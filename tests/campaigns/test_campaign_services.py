@@ -21,6 +21,7 @@ from campaigns.services import (
     insertion_order_create,
     insertion_order_update,
 )
+from history.actors import SYSTEM
 from iqm_portal.exceptions import ApplicationError
 from tests.campaigns.conftest import targets
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
@@ -51,12 +52,12 @@ def test_there_is_a_rejected_status():
 def test_campaign_update_moves_a_status_only_as_the_table_allows(org_a, current, new):
     campaign = CampaignFactory(insertion_order__organization=org_a, status=current)
     if new == current or (current, new) in ADVERTISER_MOVES:
-        campaign_update(campaign=campaign, status=new)
+        campaign_update(actor=SYSTEM, campaign=campaign, status=new)
         campaign.refresh_from_db()
         assert campaign.status == new
         return
 
-    error = refusal(lambda: campaign_update(campaign=campaign, status=new))
+    error = refusal(lambda: campaign_update(actor=SYSTEM, campaign=campaign, status=new))
 
     assert (error.code, error.field, error.status) == ("status_change_not_allowed", "status", 400)
     allowed = [S(n).label for c, n in ADVERTISER_MOVES if c == current]
@@ -83,7 +84,7 @@ def test_a_move_is_judged_from_the_status_the_campaign_has_now_not_a_stale_copy(
     campaign = CampaignFactory(insertion_order__organization=org_a, status=S.RUNNING)
     Campaign.objects.filter(pk=campaign.pk).update(status=S.EXPIRED)  # the system, meanwhile
 
-    error = refusal(lambda: campaign_update(campaign=campaign, status=S.PAUSED))
+    error = refusal(lambda: campaign_update(actor=SYSTEM, campaign=campaign, status=S.PAUSED))
 
     assert error.code == "status_change_not_allowed" and "Expired" in error.message
     assert Campaign.objects.get(pk=campaign.pk).status == S.EXPIRED
@@ -91,7 +92,7 @@ def test_a_move_is_judged_from_the_status_the_campaign_has_now_not_a_stale_copy(
 
 def test_a_refused_move_changes_nothing_else(org_a):
     campaign = CampaignFactory(insertion_order__organization=org_a, status=S.DRAFT, name="Before")
-    refusal(lambda: campaign_update(campaign=campaign, name="After", status=S.RUNNING))
+    refusal(lambda: campaign_update(actor=SYSTEM, campaign=campaign, name="After", status=S.RUNNING))
     assert Campaign.objects.get(pk=campaign.pk).name == "Before"
 
 
@@ -99,11 +100,15 @@ def test_a_refused_move_changes_nothing_else(org_a):
 def test_a_new_campaign_starts_as_a_draft_or_pending(org_a, status):
     io = InsertionOrderFactory(organization=org_a)
     if status in (S.DRAFT, S.PENDING):
-        campaign, _ = campaign_create(organization=org_a, insertion_order=io, name="New", status=status)
+        campaign, _ = campaign_create(
+            actor=SYSTEM, organization=org_a, insertion_order=io, name="New", status=status
+        )
         assert campaign.status == status
         return
     error = refusal(
-        lambda: campaign_create(organization=org_a, insertion_order=io, name="New", status=status)
+        lambda: campaign_create(
+            actor=SYSTEM, organization=org_a, insertion_order=io, name="New", status=status
+        )
     )
     assert (error.code, error.field) == ("status_change_not_allowed", "status")
     assert "Draft or Pending" in error.message
@@ -132,7 +137,9 @@ def test_the_settings_form_offers_only_the_moves_of_the_table(org_a, current, of
 @pytest.mark.parametrize("status", [InsertionOrderStatus.EXPIRED, InsertionOrderStatus.DELETED])
 def test_campaigns_are_created_only_in_an_active_insertion_order(org_a, status):
     io = InsertionOrderFactory(organization=org_a, status=status)
-    error = refusal(lambda: campaign_create(organization=org_a, insertion_order=io, name="Late"))
+    error = refusal(
+        lambda: campaign_create(actor=SYSTEM, organization=org_a, insertion_order=io, name="Late")
+    )
     assert (error.code, error.field) == ("insertion_order_not_active", "insertion_order")
     assert error.message == "Campaigns can only be added to an active insertion order."
     assert not Campaign.objects.exists()
@@ -144,6 +151,7 @@ def test_a_pg_campaign_is_not_created_with_audiences(org_a):
 
     error = refusal(
         lambda: campaign_create(
+            actor=SYSTEM,
             organization=org_a,
             insertion_order=io,
             name="Deal",
@@ -155,7 +163,9 @@ def test_a_pg_campaign_is_not_created_with_audiences(org_a):
     assert (error.code, error.field) == ("pg_campaign", "campaign_type")
     assert error.message.startswith("PG campaigns take no audience targeting")
     assert not Campaign.objects.exists()
-    pg, targeting = campaign_create(organization=org_a, insertion_order=io, name="Deal", campaign_type="pg")
+    pg, targeting = campaign_create(
+        actor=SYSTEM, organization=org_a, insertion_order=io, name="Deal", campaign_type="pg"
+    )
     assert pg.campaign_type == CampaignType.PG and targeting is None
 
 
@@ -163,7 +173,7 @@ def test_an_advanced_campaign_is_created_with_its_allowlist(org_a):
     io = InsertionOrderFactory(organization=org_a)
     audience = AudienceFactory(organization=org_a)
     campaign, targeting = campaign_create(
-        organization=org_a, insertion_order=io, name="GOTV", allowlist=[audience.pk]
+        actor=SYSTEM, organization=org_a, insertion_order=io, name="GOTV", allowlist=[audience.pk]
     )
     assert targeting.ok and targets(campaign) == {audience.pk: "allowlist"}
 
@@ -175,6 +185,7 @@ def test_an_advanced_campaign_is_created_with_its_allowlist(org_a):
 def test_an_insertion_order_takes_only_a_time_zone_of_the_list(org_a, zone):
     def create():
         insertion_order_create(
+            actor=SYSTEM,
             organization=org_a,
             name="General",
             start_date=dt.date(2026, 9, 1),
@@ -191,13 +202,17 @@ def test_an_insertion_order_takes_only_a_time_zone_of_the_list(org_a, zone):
 
 def test_an_insertion_order_changes_to_a_listed_zone_and_keeps_an_unlisted_one_it_has(org_a):
     io = InsertionOrderFactory(organization=org_a, time_zone="America/New_York")
-    insertion_order_update(insertion_order=io, time_zone="America/Chicago")
+    insertion_order_update(actor=SYSTEM, insertion_order=io, time_zone="America/Chicago")
     assert InsertionOrder.objects.get(pk=io.pk).time_zone == "America/Chicago"
-    error = refusal(lambda: insertion_order_update(insertion_order=io, time_zone="Europe/Paris"))
+    error = refusal(
+        lambda: insertion_order_update(actor=SYSTEM, insertion_order=io, time_zone="Europe/Paris")
+    )
     assert error.code == "unknown_time_zone"
 
     legacy = InsertionOrderFactory(organization=org_a, time_zone="America/Indiana/Indianapolis")
-    insertion_order_update(insertion_order=legacy, time_zone="America/Indiana/Indianapolis", name="Kept")
+    insertion_order_update(
+        actor=SYSTEM, insertion_order=legacy, time_zone="America/Indiana/Indianapolis", name="Kept"
+    )
     assert InsertionOrder.objects.get(pk=legacy.pk).name == "Kept"
     form = InsertionOrderForm(instance=legacy)
     assert "America/Indiana/Indianapolis" in dict(form.fields["time_zone"].choices)
@@ -217,10 +232,12 @@ def test_a_taken_name_is_refused_in_the_same_words_by_the_service_and_the_form(o
 
     error = refusal(lambda: campaign_name_check(organization=org_a, name=" gotv display "))
     assert (error.code, error.field, error.message) == ("duplicate_campaign_name", "name", expected)
-    created = refusal(lambda: campaign_create(organization=org_a, insertion_order=io, name="gotv display"))
+    created = refusal(
+        lambda: campaign_create(actor=SYSTEM, organization=org_a, insertion_order=io, name="gotv display")
+    )
     assert created.message == expected
     other = CampaignFactory(insertion_order=io, name="Other")
-    renamed = refusal(lambda: campaign_update(campaign=other, name="gotv display"))
+    renamed = refusal(lambda: campaign_update(actor=SYSTEM, campaign=other, name="gotv display"))
     assert renamed.message == expected
     form = CampaignCreateForm(
         {"insertion_order": io.pk, "name": "gotv display", "campaign_type": "advanced"}, organization=org_a

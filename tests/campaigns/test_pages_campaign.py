@@ -11,6 +11,7 @@ from audiences.models import AudienceStatus, AudienceType
 from campaigns.models import Campaign, CampaignStatus, CampaignType
 from campaigns.services import campaign_targeting_update
 from campaigns.tasks import refresh_reach
+from history.actors import SYSTEM
 from tests.campaigns.conftest import HTMX, load_members, settings_data, targets
 from tests.factories import AudienceFactory, CampaignFactory
 
@@ -21,7 +22,9 @@ def test_the_edit_page_shows_settings_categories_and_the_audience_lists(client_a
     campaign = CampaignFactory(insertion_order__organization=org_a)
     allowed = AudienceFactory(organization=org_a, name="Likely Dem voters")
     AudienceFactory(organization=org_a, audience_type=AudienceType.MATCHED)
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[allowed.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[allowed.pk]
+    )
 
     content = client_a.get(f"/campaigns/{campaign.pk}/").content.decode()
 
@@ -41,7 +44,9 @@ def test_a_pg_campaign_says_why_it_has_no_audience_section(client_a, org_a):
 def test_save_applies_settings_and_both_lists(client_a, org_a):
     campaign = CampaignFactory(insertion_order__organization=org_a, status=CampaignStatus.DRAFT)
     allowed, blocked, dropped = AudienceFactory.create_batch(3, organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[dropped.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[dropped.pk]
+    )
 
     response = client_a.post(
         f"/campaigns/{campaign.pk}/",
@@ -132,7 +137,9 @@ def test_the_reach_panel_shows_the_figures_and_each_audiences_share(client_a, or
     b = AudienceFactory(organization=org_a, name="B")
     load_members(a, range(1, 101))
     load_members(b, range(51, 201))
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[a.pk, b.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[a.pk, b.pk]
+    )
     refresh_reach([campaign.pk])
 
     content = client_a.get(f"/campaigns/{campaign.pk}/reach/", **HTMX).content.decode()
@@ -145,7 +152,9 @@ def test_reach_says_all_voters_when_nothing_is_allowlisted(client_a, org_a):
     campaign = CampaignFactory(insertion_order__organization=org_a)
     blocked = AudienceFactory(organization=org_a)
     load_members(blocked, range(1, 43))
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], blocklist=[blocked.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], blocklist=[blocked.pk]
+    )
     refresh_reach([campaign.pk])
     content = client_a.get(f"/campaigns/{campaign.pk}/reach/", **HTMX).content.decode()
     assert "All voters" in content and "<strong>42</strong> voters of the Blocklist" in content

@@ -10,6 +10,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, CampaignType, InsertionOrder, InsertionOrderStatus
 from campaigns.services import campaign_targeting_update
 from campaigns.tasks import refresh_reach
+from history.actors import SYSTEM
 from tests.campaigns.conftest import HTMX, load_members
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory
 
@@ -173,7 +174,11 @@ def test_the_io_page_lists_its_campaigns_with_audiences_and_reach(client_a, org_
     load_members(allowed, range(1, 11))
     load_members(blocked, range(1, 4))
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[campaign.pk], allowlist=[allowed.pk], blocklist=[blocked.pk]
+        actor=SYSTEM,
+        organization=org_a,
+        campaign_ids=[campaign.pk],
+        allowlist=[allowed.pk],
+        blocklist=[blocked.pk],
     )
 
     before = client_a.get(f"/campaigns/insertion-orders/{io.pk}/").content.decode()
@@ -197,6 +202,7 @@ def test_the_io_page_runs_a_constant_number_of_queries(client_a, org_a, django_a
     def add(n):
         campaigns = CampaignFactory.create_batch(n, insertion_order=io)
         campaign_targeting_update(
+            actor=SYSTEM,
             organization=org_a,
             campaign_ids=[c.pk for c in campaigns],
             allowlist=[audiences[0].pk],

@@ -20,6 +20,7 @@ from campaigns.services import (
 )
 from campaigns.services.reach import campaign_ids_needing_reach
 from campaigns.tasks import REACH_BATCH, refresh_reach, refresh_reach_in_batches, refresh_stale_reach
+from history.actors import SYSTEM
 from tests.campaigns.conftest import load_members
 from tests.factories import AudienceFactory, CampaignFactory, InsertionOrderFactory, OrganizationFactory
 
@@ -158,7 +159,7 @@ def test_a_duplicate_shares_its_originals_members_and_neither_counts_twice(org_a
 
     original = AudienceFactory(organization=org_a)
     load_members(original, range(1, 11))
-    copy = audience_duplicate(audience=original)
+    copy = audience_duplicate(actor=SYSTEM, audience=original)
     targets = [
         ReachTarget(original.pk, TargetingList.ALLOWLIST, original.current_version_id),
         ReachTarget(copy.pk, TargetingList.ALLOWLIST, copy.current_version_id),
@@ -193,7 +194,11 @@ def test_a_refresh_stores_the_figures_and_a_second_one_does_nothing(org_a, djang
     load_members(allowed, range(1, 101))
     load_members(blocked, range(51, 61))
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[campaign.pk], allowlist=[allowed.pk], blocklist=[blocked.pk]
+        actor=SYSTEM,
+        organization=org_a,
+        campaign_ids=[campaign.pk],
+        allowlist=[allowed.pk],
+        blocklist=[blocked.pk],
     )
 
     assert campaign_reach_refresh(campaign_id=campaign.pk) is True
@@ -210,7 +215,9 @@ def test_a_new_version_of_an_audience_makes_the_stored_reach_stale_until_refresh
     campaign = CampaignFactory(insertion_order__organization=org_a)
     audience = AudienceFactory(organization=org_a)
     load_members(audience, range(1, 11))
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
     refresh_reach([campaign.pk])
     assert campaign_ids_needing_reach() == []
 
@@ -226,9 +233,13 @@ def test_removing_every_audience_means_every_voter_again(org_a):
     campaign = CampaignFactory(insertion_order__organization=org_a)
     audience = AudienceFactory(organization=org_a)
     load_members(audience, range(1, 11))
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
     refresh_reach([campaign.pk])
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], remove=[audience.pk]
+    )
 
     refresh_reach([campaign.pk])
 
@@ -243,11 +254,13 @@ def test_targeting_changes_queue_a_refresh_of_the_changed_campaigns_once_committ
     monkeypatch.setattr(refresh_reach, "delay", lambda ids: queued.append(ids))
     changed, untouched = CampaignFactory.create_batch(2, insertion_order__organization=org_a)
     audience = AudienceFactory(organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[untouched.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[untouched.pk], allowlist=[audience.pk]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         campaign_targeting_update(
-            organization=org_a, campaign_ids=[changed.pk, untouched.pk], allowlist=[audience.pk]
+            actor=SYSTEM, organization=org_a, campaign_ids=[changed.pk, untouched.pk], allowlist=[audience.pk]
         )
 
     assert queued == [[changed.pk]]  # the other one already had it: nothing to recompute
@@ -265,7 +278,9 @@ def test_a_change_to_many_campaigns_sends_one_message_that_the_worker_splits_int
     audience = AudienceFactory(organization=org_a)
 
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_targeting_update(organization=org_a, insertion_order_ids=[io.pk], blocklist=[audience.pk])
+        campaign_targeting_update(
+            actor=SYSTEM, organization=org_a, insertion_order_ids=[io.pk], blocklist=[audience.pk]
+        )
 
     ids = sorted(c.pk for c in campaigns)
     assert messages == [ids]  # the request sent one message…
@@ -280,7 +295,9 @@ def test_a_new_audience_version_queues_a_refresh_of_the_campaigns_using_it(
     audience, other = AudienceFactory.create_batch(2, organization=org_a)
     using = CampaignFactory(insertion_order__organization=org_a)
     CampaignFactory(insertion_order__organization=org_a)  # targets nothing
-    campaign_targeting_update(organization=org_a, campaign_ids=[using.pk], blocklist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[using.pk], blocklist=[audience.pk]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         load_members(audience, range(1, 4))
@@ -298,7 +315,7 @@ def test_a_broker_that_is_down_never_fails_the_change(org_a, django_capture_on_c
     audience = AudienceFactory(organization=org_a)
     with django_capture_on_commit_callbacks(execute=True):
         [result] = campaign_targeting_update(
-            organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+            actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
         )
     assert result.ok
 
@@ -309,7 +326,9 @@ def test_the_sweep_queues_what_a_lost_task_left_stale(org_a, monkeypatch):
     stale = CampaignFactory(insertion_order__organization=org_a)
     CampaignFactory(insertion_order__organization=org_a)  # no audience: nothing to compute
     audience = AudienceFactory(organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[stale.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[stale.pk], allowlist=[audience.pk]
+    )
 
     assert refresh_stale_reach() == 1
     assert queued == [[stale.pk]]

@@ -10,6 +10,7 @@ from accounts.models import L2Customer
 from accounts.services import l2_customer_add
 from audiences.models import Audience, AudienceStatus
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from iqm_portal.exceptions import ApplicationError
 from l2_ingest.approvals import (
     held_transmissions_expire,
@@ -176,7 +177,7 @@ def test_a_new_segment_from_an_unnamed_customer_awaits_approval_and_is_never_tar
 
     campaign = CampaignFactory(insertion_order=InsertionOrderFactory(organization=org_a))
     [result] = campaign_targeting_update(
-        organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
     )
     assert [(r.code, "approve it" in r.reason) for r in result.refused] == [
         ("audience_awaiting_approval", True)
@@ -191,7 +192,7 @@ def test_a_new_segment_from_an_unnamed_customer_awaits_approval_and_is_never_tar
     audience = audience_of(org_a, "Surprise")
     assert (audience.status, audience.voter_count) == (AudienceStatus.READY, 6)
     [result] = campaign_targeting_update(
-        organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
     )
     assert result.ok and [c.audience_id for c in result.applied] == [audience.pk]
 
@@ -235,7 +236,7 @@ def test_an_awaiting_audience_cannot_be_duplicated(org_a):
     l2_customer_add(organization=org_a, customer_id=ANN[0])
     push(org_a, 4, STRANGER, segment="Copy me")
     with pytest.raises(ApplicationError) as refused:
-        audience_duplicate(audience=audience_of(org_a, "Copy me"))
+        audience_duplicate(actor=SYSTEM, audience=audience_of(org_a, "Copy me"))
     assert refused.value.code == "audience_awaiting_approval"
 
 

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from audiences.models import Audience, AudienceStatus, AudienceVersion, VersionState
 from audiences.voter_keys import voter_id_from_key, voter_key
 from audiences.voter_store import member_count, member_keys
+from history.actors import SYSTEM
 from l2_ingest.models import Transmission, TransmissionStatus
 from l2_ingest.pipeline import transmission_process
 from tests.l2_ingest.helpers import gzipped, ids_file, stored_transmission
@@ -256,7 +257,9 @@ def test_pruning_keeps_the_current_and_two_previous_versions(org_a):
     from audiences.services import audience_duplicate, audience_versions_prune
 
     versions = [load(org_a, ids_file(2, start=i * 10)).version_id for i in range(2)]
-    copy = audience_duplicate(audience=Audience.objects.get())  # stays on version 2, beyond the window
+    copy = audience_duplicate(
+        actor=SYSTEM, audience=Audience.objects.get()
+    )  # stays on version 2, beyond the window
     versions += [load(org_a, ids_file(2, start=i * 10)).version_id for i in range(2, 5)]
 
     assert audience_versions_prune() == 1

@@ -34,6 +34,7 @@ from audiences.models import Audience, AudienceStatus
 from audiences.services import audience_duplicate
 from campaigns.models import CampaignAudience, CampaignStatus, CampaignType
 from campaigns.services import campaign_targeting_update
+from history.actors import SYSTEM
 from iqm_portal.celery import app
 from l2_ingest.models import Transmission, TransmissionStatus
 from tests.campaigns.conftest import load_members
@@ -110,7 +111,7 @@ class World:
         )
         load_members(in_use, range(1, 41))
         load_members(loaded, range(30, 61))
-        copy = audience_duplicate(audience=in_use, name="Likely voters (copy)")
+        copy = audience_duplicate(actor=SYSTEM, audience=in_use, name="Likely voters (copy)")
         Audience.objects.filter(pk=copy.pk).update(id=AUDIENCES["copy"])
         Transmission.objects.create(
             webhook_id=f"fuzz-{in_use.pk}",
@@ -138,7 +139,11 @@ class World:
             id=CAMPAIGNS["expired"], insertion_order=io, name="Primary", status=CampaignStatus.EXPIRED
         )
         campaign_targeting_update(
-            organization=ours, campaign_ids=[running.pk], allowlist=[in_use.pk], blocklist=[loaded.pk]
+            actor=SYSTEM,
+            organization=ours,
+            campaign_ids=[running.pk],
+            allowlist=[in_use.pk],
+            blocklist=[loaded.pk],
         )
 
         their_audience = AudienceFactory(id=THEIR_AUDIENCE, organization=theirs, name="Theirs")

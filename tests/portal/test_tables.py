@@ -12,6 +12,7 @@ from accounts.models import Role
 from campaigns.selectors import insertion_order_list_with_counts
 from campaigns.services import campaign_targeting_update
 from campaigns.tables import InsertionOrderFilter, InsertionOrderTable
+from history.actors import SYSTEM
 from iqm_portal.models import TablePreference
 from iqm_portal.tables import TableState, build_table, registry
 from tests.conftest import SignInClient
@@ -155,7 +156,10 @@ def test_cells_are_what_django_tables2_itself_renders(client_a, org_a):
     CampaignFactory(insertion_order=io, campaign_type="pg", total_budget=None)
     targeted = CampaignFactory(insertion_order=io, daily_budget=Decimal("5"), total_budget=Decimal("50"))
     campaign_targeting_update(
-        organization=org_a, campaign_ids=[targeted.pk], allowlist=[AudienceFactory(organization=org_a).pk]
+        actor=SYSTEM,
+        organization=org_a,
+        campaign_ids=[targeted.pk],
+        allowlist=[AudienceFactory(organization=org_a).pk],
     )
     client_a.post("/tables/campaigns.insertion_orders/columns/", {"columns": ["created", "status"]}, **HTMX)
 
@@ -310,7 +314,9 @@ def test_an_ios_table_checks_often_while_a_reach_is_being_counted(client_a, org_
     assert 'data-poll-seconds="10"' in client_a.get(url).content.decode()
 
     audience = AudienceFactory(organization=org_a)
-    campaign_targeting_update(organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk])
+    campaign_targeting_update(
+        actor=SYSTEM, organization=org_a, campaign_ids=[campaign.pk], allowlist=[audience.pk]
+    )
     content = client_a.get(url).content.decode()
     assert "Updating…" in content and 'data-poll-seconds="3"' in content
 
