@@ -350,6 +350,7 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-refresh-stale-reach": {"task": "campaigns.refresh_stale_reach", "schedule": 10 * 60.0},
     "l2-expire-held-pushes": {"task": "l2_ingest.expire_held_pushes", "schedule": 3600.0},
     "l2-delete-orphan-files": {"task": "l2_ingest.delete_orphan_files", "schedule": 3600.0},
+    "l2-delete-old-refused-pushes": {"task": "l2_ingest.delete_old_refused_pushes", "schedule": 3600.0},
     "notices-send-pending-emails": {"task": "notices.send_pending_emails", "schedule": 60.0},
 }
 
@@ -396,6 +397,12 @@ L2_FAILED_FILE_RETENTION_DAYS = env_int("L2_FAILED_FILE_RETENTION_DAYS", 14)
 L2_ORPHAN_FILE_AGE_SECONDS = env_int("L2_ORPHAN_FILE_AGE_SECONDS", 6 * 3600)
 # A push held for the organization's approval is declined after this many days without an answer.
 L2_HELD_PUSH_EXPIRY_DAYS = env_int("L2_HELD_PUSH_EXPIRY_DAYS", 14)
+# A push refused for its name is recorded (never its file) and kept this long, for ops to help L2 with it;
+# the table stays bounded whatever a signed sender sends (docs/l2-endpoint.md › Refused pushes).
+L2_REFUSED_PUSH_RETENTION_DAYS = env_int("L2_REFUSED_PUSH_RETENTION_DAYS", 90)
+# An organization's admins hear of a refused push naming it at most once per universe name an hour, and
+# of at most this many refused pushes an hour in all, however many names an L2 user types.
+L2_REFUSED_PUSH_NOTICES_PER_HOUR = env_int("L2_REFUSED_PUSH_NOTICES_PER_HOUR", 10)
 L2_SPOOL_DIR = Path(FILE_UPLOAD_TEMP_DIR)
 L2_SPOOL_DIR.mkdir(parents=True, exist_ok=True)
 

@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from iqm_portal.exceptions import ApplicationError
 
 from .approvals import held_transmission_approve, held_transmission_decline
-from .models import PartnerSecret, Transmission, TransmissionStatus
+from .models import PartnerSecret, RefusedPush, Transmission, TransmissionStatus
 from .services import partner_secret_create, partner_secret_revoke, transmission_retry
 
 
@@ -186,3 +186,35 @@ class TransmissionAdmin(admin.ModelAdmin):
             lambda t: held_transmission_decline(transmission=t, user=request.user),
             "declined",
         )
+
+
+@admin.register(RefusedPush)
+class RefusedPushAdmin(admin.ModelAdmin):
+    """Pushes refused for their name (docs/l2-endpoint.md › Refused pushes): what L2 sent and was told."""
+
+    list_display = [
+        "received_at", "universe_name", "code", "organization", "username", "customer_id", "notified",
+    ]  # fmt: skip
+    list_filter = ["code", "organization", "received_at", "notified"]
+    search_fields = ["universe_name", "customer_id", "username", "webhook_id", "universe_id"]
+    list_select_related = ["organization"]
+    date_hierarchy = "received_at"
+    fieldsets = [
+        ("Sender", {"fields": [
+            "received_at", "webhook_id", "sender_ip", "signed_with", "universe_name", "universe_id",
+            "customer_id", "username", "app_id", "cardinality", "date_created", "body_bytes", "members_bytes",
+        ]}),
+        ("Refusal", {"fields": ["code", "reason", "account_id", "organization", "notified"]}),
+    ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # shown read-only: what L2 sent and was told is evidence
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept L2_REFUSED_PUSH_RETENTION_DAYS, then deleted by the beat task

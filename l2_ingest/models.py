@@ -147,3 +147,71 @@ class Transmission(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+
+class RefusalCode(models.TextChoices):
+    INVALID_UNIVERSE_NAME = "invalid_universe_name", "Invalid universe name"
+    UNKNOWN_ACCOUNT = "unknown_account", "Unknown account"
+    ACCOUNT_NOT_ACCEPTING = "account_not_accepting", "Account not accepting"
+
+
+class RefusedPush(models.Model):
+    """A signed push refused for its name: what L2 sent and was told, never its file (docs/l2-endpoint.md).
+
+    Not a transmission: its webhook-id stays free for the corrected push. Kept
+    ``L2_REFUSED_PUSH_RETENTION_DAYS``, then deleted by a beat task.
+    """
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    webhook_id = models.CharField(max_length=128)
+    signed_with = models.ForeignKey(
+        PartnerSecret, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    # Metadata, as L2 sent it (as bounded by the endpoint). Not the description: free text of up to
+    # 10,000 characters that nobody needs to fix a name.
+    universe_name = models.CharField(max_length=300)
+    universe_id = models.CharField(max_length=64)
+    customer_id = models.CharField(max_length=128, blank=True)
+    username = models.CharField(max_length=254, blank=True)
+    app_id = models.CharField(max_length=64, blank=True)
+    cardinality = models.PositiveBigIntegerField(null=True, blank=True)
+    date_created = models.DateTimeField(null=True, blank=True)
+    body_bytes = models.PositiveBigIntegerField(default=0)
+    members_bytes = models.PositiveBigIntegerField(
+        default=0, help_text="The size of the members file, which was deleted at once."
+    )
+
+    # The refusal.
+    code = models.CharField(max_length=32, choices=RefusalCode.choices)
+    reason = models.TextField(help_text="The problem's detail, as sent to L2.")
+    account_id = models.CharField(
+        max_length=12, blank=True, help_text="The account ID the name evidently means, if any."
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refused_pushes",
+        help_text="The organization that account ID names.",
+    )
+    notified = models.BooleanField(
+        default=False,
+        help_text="Whether the organization's admins were told (at most once per name an hour).",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            # The notices' rate limit: what an organization was told of in the last hour.
+            models.Index(
+                fields=["organization", "received_at"],
+                condition=models.Q(notified=True),
+                name="refusedpush_notified_recent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.universe_name} ({self.code})"

@@ -2,7 +2,8 @@
 
 The body is streamed to a spool file while its HMAC is computed, so the web process's memory does not grow
 with it, and nothing in it is parsed before the signature is known to be good. A refused request leaves
-no row, no file and no task, only a log line (without any of the body).
+no file and no task, only a log line (without any of the body) — and, for a signed push refused for its
+name alone, a record of refused pushes (``refused_pushes``), never a transmission.
 """
 
 import datetime as dt
@@ -27,6 +28,7 @@ from accounts.selectors import organization_get_by_account_id
 
 from .models import PartnerSecret, Transmission, TransmissionStatus
 from .naming import UniverseNameError, parse_universe_name
+from .refused_pushes import refused_push_record
 from .services import MEMBERS_FOLDER, active_signing_keys, transmission_enqueue_on_commit
 from .signing import WEBHOOK_ID_PATTERN, StreamingVerifier, secret_key
 
@@ -327,7 +329,25 @@ def transmission_receive(
         raw_metadata, members = _parse_parts(spool, size, content_type)
         with members:
             metadata = parse_metadata(raw_metadata)
-            name, organization = route(metadata["universe_name"])
+            try:
+                name, organization = route(metadata["universe_name"])
+            except Refusal as refusal:
+                # Kept, never its file and never as a transmission (its webhook-id stays free); L2's answer
+                # does not depend on it (docs/l2-endpoint.md › Refused pushes).
+                try:
+                    refused_push_record(
+                        code=refusal.code,
+                        reason=refusal.detail,
+                        metadata=metadata,
+                        webhook_id=signed.webhook_id,
+                        signed_with_id=secret_id,
+                        sender_ip=sender_ip,
+                        body_bytes=size,
+                        members_bytes=members.size,
+                    )
+                except Exception as error:
+                    logger.error("refused push %s not recorded: %s", signed.webhook_id, type(error).__name__)
+                raise
             transmission_id = uuid.uuid4()
             stored = _store(f"{MEMBERS_FOLDER}/{timezone.now():%Y/%m/%d}/{transmission_id}.members", members)
     try:

@@ -13,6 +13,7 @@ from iqm_portal.outages import is_outage
 from .approvals import held_transmissions_expire
 from .models import Transmission, TransmissionStatus
 from .pipeline import ClaimLost, SegmentBusy, transmission_process
+from .refused_pushes import refused_pushes_delete_old
 from .services import orphan_files_delete, transmission_files_expire, transmissions_requeue_stalled
 
 logger = logging.getLogger(__name__)
@@ -124,3 +125,9 @@ def expire_held_pushes() -> int:
 def delete_orphan_files() -> int:
     """Beat: delete stored members files and spooled bodies that no transmission or request holds."""
     return orphan_files_delete()
+
+
+@shared_task(name="l2_ingest.delete_old_refused_pushes", queue="default")
+def delete_old_refused_pushes() -> int:
+    """Beat: delete records of refused pushes past their retention."""
+    return refused_pushes_delete_old()
