@@ -6,7 +6,7 @@ and, if the panel stands on the object's page, that page's URL name (``page_url_
 """
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -37,6 +37,9 @@ class ObjectHistoryView(View):
             dom_id=self.dom_id,
             page_path=reverse(self.page_url_name, args=[pk]) if self.page_url_name else "",
         )
+        if panel.page_path and not request.htmx:
+            # Reached without htmx (a link opened in a new tab): the object's page, showing these entries.
+            return redirect(panel.page_url())
         entries_only = request.htmx and request.htmx.target == panel.entries_id
         template = "history/_entries.html" if entries_only else "history/_panel.html"
         response = render(request, template, {"history": panel})

@@ -202,6 +202,9 @@ def test_the_campaign_historys_filter_and_pages_keep_their_state_in_the_pages_ur
         "hx": f"/campaigns/{campaign.pk}/history/?history_kind=targeting",
         "href": f"/campaigns/{campaign.pk}/?saved=audiences&history_kind=targeting",
     }
+    # Opened without htmx (a new tab), the history's URL is the campaign's page showing the same entries.
+    plain = client_a.get(f"/campaigns/{campaign.pk}/history/", {"history_kind": "reach", "history_page": "1"})
+    assert plain.status_code == 302 and plain.url == f"/campaigns/{campaign.pk}/?history_kind=reach"
     # The first page of every kind is the page's plain URL.
     first = client_a.get(f"/campaigns/{campaign.pk}/history/", HTTP_HX_CURRENT_URL=current, **entries)
     assert first["HX-Replace-Url"] == f"/campaigns/{campaign.pk}/?saved=audiences"
