@@ -44,7 +44,9 @@ class Subject:
 SUBJECTS: dict[str, Subject] = {
     "audience": Subject("audience_id", ("l2", "targeting", "settings")),
     "campaign": Subject("campaign_id", ("settings", "targeting", "reach")),
-    "insertion_order": Subject("insertion_order_id", ("settings", "targeting", "reach")),
+    # Entries name an insertion order when they are about it or about its campaigns' settings; targeting
+    # and reach entries name the campaign alone.
+    "insertion_order": Subject("insertion_order_id", ("settings",)),
 }
 
 

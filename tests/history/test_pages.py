@@ -226,6 +226,9 @@ def test_the_insertion_order_page_shows_its_history(client_a, org_a, campaign_wo
         "Maria Lopez created the campaign Fall push in Fall IO",
     ]
     assert '<span class="history-field">Budget:</span> $10,000.00 → $12,000.00' in response.content.decode()
+    assert (
+        "<select" not in response.content.decode().split('id="insertion-order-history"')[1]
+    )  # one kind: no filter
     # The campaigns table's own requests do not draw the history.
     table = client_a.get(
         f"/campaigns/insertion-orders/{io.pk}/", {"q": "Fall"}, HTTP_HX_TARGET="campaign-table", **HTMX
