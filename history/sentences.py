@@ -1,7 +1,8 @@
 """An entry as a plain sentence: "Maria Lopez added “Ohio GOTV – Likely Dems” to the Allowlist".
 
 Entries keep names as they were, so a sentence reads right after its objects are renamed or deleted.
-``html`` gives the same sentence with the names in italics, escaped.
+``html`` gives the same sentence with the names in italics, escaped; a page that lists the changed settings
+under the sentence (``changes``) asks it to stop at the object (``changes_apart``).
 """
 
 from django.utils.html import format_html
@@ -37,8 +38,10 @@ def _text(value) -> str:
     return "none" if value in (None, "") else str(value)
 
 
-def _parts(entry: HistoryEntry) -> tuple[str, list]:
-    """A format string with {} for each argument, and the arguments: names are marked ("name", text)."""
+def _parts(entry: HistoryEntry, *, listed: bool = True) -> tuple[str, list]:
+    """A format string with {} for each argument, and the arguments: names are marked ("name", text).
+
+    ``listed=False``: a sentence that would list the changed settings stops at its object."""
     a = ("name", entry.audience_name)
     c = ("name", entry.campaign_name)
     io = ("name", entry.insertion_order_name)
@@ -68,6 +71,8 @@ def _parts(entry: HistoryEntry) -> tuple[str, list]:
             if set(entry.changes) == {"name"}:
                 old, new = entry.changes["name"]
                 return "{} renamed {} to {}", [who, ("name", old), ("name", new)]
+            if not listed:
+                return "{} changed {}", [who, a]
             return "{} changed {}: {}", [who, a, _listed(_changes(entry))]
         case HistoryAction.AUDIENCE_DUPLICATED:
             if "copy" in d:
@@ -82,6 +87,8 @@ def _parts(entry: HistoryEntry) -> tuple[str, list]:
         case HistoryAction.CAMPAIGN_CREATED:
             return "{} created the campaign {} in {}", [who, c, io]
         case HistoryAction.CAMPAIGN_CHANGED:
+            if not listed:
+                return "{} changed {}", [who, c]
             return "{} changed {}: {}", [who, c, _listed(_changes(entry))]
         case HistoryAction.CAMPAIGN_DELETED:
             return "{} deleted the campaign {}", [who, c]
@@ -98,6 +105,8 @@ def _parts(entry: HistoryEntry) -> tuple[str, list]:
         case HistoryAction.IO_CREATED:
             return "{} created the insertion order {}", [who, io]
         case HistoryAction.IO_CHANGED:
+            if not listed:
+                return "{} changed the insertion order {}", [who, io]
             return "{} changed the insertion order {}: {}", [who, io, _listed(_changes(entry))]
         case HistoryAction.IO_DELETED:
             return "{} deleted the insertion order {}", [who, io]
@@ -113,7 +122,21 @@ def text(entry: HistoryEntry) -> str:
     return template.format(*[f"“{arg[1]}”" if isinstance(arg, tuple) else arg for arg in args])
 
 
-def html(entry: HistoryEntry) -> str:
-    template, args = _parts(entry)
+def lists_changes(entry: HistoryEntry) -> bool:
+    """Whether the sentence lists changed settings, before → after (a rename says its names itself)."""
+    listing = {HistoryAction.AUDIENCE_CHANGED, HistoryAction.CAMPAIGN_CHANGED, HistoryAction.IO_CHANGED}
+    renamed = entry.action == HistoryAction.AUDIENCE_CHANGED and set(entry.changes) == {"name"}
+    return entry.action in listing and bool(entry.changes) and not renamed
+
+
+def changes(entry: HistoryEntry) -> list[tuple[str, str, str]]:
+    """Each changed setting as (label, before, after), as the sentence words them."""
+    return _changes(entry)
+
+
+def html(entry: HistoryEntry, *, changes_apart: bool = False) -> str:
+    """The sentence with names in italics; ``changes_apart``: without the changes it would list (a page
+    shows ``changes`` under it), when ``lists_changes``."""
+    template, args = _parts(entry, listed=not (changes_apart and lists_changes(entry)))
     shown = [format_html("<em>{}</em>", arg[1]) if isinstance(arg, tuple) else arg for arg in args]
     return format_html(template, *shown)

@@ -375,6 +375,55 @@
   });
 })();
 
+// --- Tabs: a [data-tabs] box holds a tablist whose tabs each show their panel (aria-controls). A panel
+// that loads on first showing listens for "tabshown" (hx-trigger="tabshown once"). ---
+// A history's filter and pages replace its entries: the focus, lost with a clicked page link, goes to them.
+(function () {
+  "use strict";
+
+  function select(tab, focus) {
+    const list = tab.closest("[role=tablist]");
+    list.querySelectorAll("[role=tab]").forEach(function (each) {
+      const on = each === tab;
+      each.setAttribute("aria-selected", on ? "true" : "false");
+      each.tabIndex = on ? 0 : -1;
+      const panel = document.getElementById(each.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !on;
+    });
+    if (focus) tab.focus();
+    const shown = document.getElementById(tab.getAttribute("aria-controls"));
+    if (shown) shown.dispatchEvent(new CustomEvent("tabshown"));
+  }
+
+  document.addEventListener("click", function (event) {
+    const tab = event.target.closest && event.target.closest("[data-tabs] [role=tab]");
+    if (tab) select(tab, false);
+  });
+  document.addEventListener("keydown", function (event) {
+    const tab = event.target.closest && event.target.closest("[data-tabs] [role=tab]");
+    if (!tab) return;
+    const tabs = Array.from(tab.closest("[role=tablist]").querySelectorAll("[role=tab]"));
+    const index = tabs.indexOf(tab);
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    select(tabs[(moves[event.key] + tabs.length) % tabs.length], true);
+  });
+
+  let historyBox = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const target = event.detail.target;
+    historyBox = target && target.matches && target.matches("[data-history-entries]") &&
+      target.contains(event.detail.elt) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!historyBox) return;
+    const box = document.getElementById(historyBox);
+    historyBox = null;
+    if (box && (!document.activeElement || document.activeElement === document.body)) box.focus();
+  });
+})();
+
 // --- Tables (iqm_portal.tables): live rows, kept ticks, the column chooser, clean URLs. ---
 //
 // Live rows: ONE polling mechanism for the whole portal (no server-sent events). Every table element
