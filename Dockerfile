@@ -7,6 +7,8 @@ RUN useradd --create-home --uid 1000 portal
 COPY pyproject.toml README.md ./
 COPY iqm_portal ./iqm_portal
 COPY accounts ./accounts
+COPY history ./history
+COPY notices ./notices
 COPY audiences ./audiences
 COPY campaigns ./campaigns
 COPY l2_ingest ./l2_ingest

@@ -22,3 +22,12 @@ def test_compose_gives_the_proxy_every_variable_its_template_uses_and_no_other()
         "environment"
     ]
     assert used and used == {name for name in environment if name.startswith("PROXY_")}
+
+
+def test_the_image_and_the_package_hold_every_app_of_the_project():
+    from django.conf import settings
+
+    apps = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", (ROOT / "Dockerfile").read_text(), re.M))
+    packaged = set(re.findall(r'"(\w+)\*"', (ROOT / "pyproject.toml").read_text()))
+    assert apps and apps <= copied and apps <= packaged
