@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("audiences.api_urls")),
     path("", include("l2_ingest.api_urls")),
     path("", include("accounts.api_urls")),
+    path("", include("notices.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Pages for people: a signed-out browser is sent to the sign-in page rather than answered 401.
     path("docs/", login_required(ApiDocsView.as_view(url_name="api-schema")), name="api-docs"),
