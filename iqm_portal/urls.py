@@ -45,6 +45,7 @@ urlpatterns = [
     path("audiences/", include("audiences.urls")),
     path("audiences/", include("l2_ingest.page_urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("notices/", include("notices.urls")),
     path("api/v1/", include(api_v1)),
     path("api/l2/v1/", include("l2_ingest.urls")),
     path("admin/", admin.site.urls),
