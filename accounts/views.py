@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from iqm_portal.exceptions import ApplicationError
 
+from .extensions import profile_sections
 from .permissions import organization_required
 from .selectors import l2_customer_list, membership_list
 from .services import current_organization_switch, l2_customer_add, l2_customer_remove
@@ -16,7 +17,8 @@ from .services import current_organization_switch, l2_customer_add, l2_customer_
 def profile(request):
     """My Profile: who the user is, and (its Organizations section) every organization of the user with
     their role and the ID L2 users need, and the current organization's L2 customers (whose pushes are
-    never held for approval). /profile/organizations/ shows the same page, for the links made to it."""
+    never held for approval); then the sections the apps above add (accounts/extensions.py).
+    /profile/organizations/ shows the same page, for the links made to it."""
     organization = getattr(request, "organization", None)
     return render(
         request,
@@ -25,6 +27,7 @@ def profile(request):
             "memberships": membership_list(user=request.user),
             "l2_customers": l2_customer_list(organization=organization) if organization else [],
             "can_change_l2_customers": bool(request.membership and request.membership.is_admin),
+            "sections": profile_sections(request=request),
         },
     )
 

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.current_organization",
+                "notices.context_processors.notice_bell",
             ],
         },
     },
@@ -278,7 +279,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IQM audiences portal API",
-    "DESCRIPTION": "Audiences, insertion orders, campaigns and their targeting.",
+    "DESCRIPTION": "Audiences, insertion orders, campaigns and their targeting; your notices.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its docs pages are for signed-in users (a session or a token).
@@ -294,6 +295,7 @@ SPECTACULAR_SETTINGS = {
         "CampaignStatusEnum": "campaigns.models.CampaignStatus",
         "ReachStatusEnum": "campaigns.api.serializers.ReachStatus",
         "AudienceStatusEnum": "audiences.models.AudienceStatus",
+        "NoticeKindEnum": "notices.models.NoticeKind",
     },
 }
 

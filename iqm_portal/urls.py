@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("l2_ingest.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("history.api_urls")),
+    path("", include("notices.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Pages for people: a signed-out browser is sent to the sign-in page rather than answered 401.
     path("docs/", login_required(ApiDocsView.as_view(url_name="api-schema")), name="api-docs"),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("audiences/", include("audiences.urls")),
     path("audiences/", include("l2_ingest.page_urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("notices/", include("notices.urls")),
     path("api/v1/", include(api_v1)),
     path("api/l2/v1/", include("l2_ingest.urls")),
     path("admin/", admin.site.urls),

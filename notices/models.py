@@ -63,6 +63,16 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def portal_path(self) -> str:
+        """The link, if it is a path in the portal: never another site, nor a ``javascript:`` URL."""
+        link = self.link
+        return link if link.startswith("/") and not link.startswith(("//", "/\\")) else ""
+
 
 class EmailPreference(models.Model):
     """A user's choice to be emailed, or not, about one kind of notice (absent: their role decides)."""

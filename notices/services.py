@@ -115,9 +115,14 @@ def _email_text(notice: Notice) -> str:
     return "\n".join(parts)
 
 
-def notices_mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:
-    """Mark these of the user's notices read (all of them when no ids are given); returns how many."""
+def notices_mark_read(
+    *, user, notice_ids: Iterable[int] | None = None, organization: Organization | None = None
+) -> int:
+    """Mark these of the user's notices read (all of them, or all of one organization's, when no ids are
+    given); returns how many. Another user's notices are never touched, whatever ids are given."""
     unread = Notice.objects.filter(user=user, read_at__isnull=True)
+    if organization is not None:
+        unread = unread.filter(organization=organization)
     if notice_ids is not None:
         unread = unread.filter(pk__in=list(notice_ids))
     return unread.update(read_at=timezone.now())

@@ -434,6 +434,8 @@
 // new table replaces the old one. A check waits while a request of the table runs and while a pop-up is
 // open. The same refresh runs, without the signature, when the server names one
 // of the table's data-refresh-on events (HX-Trigger) or the user changes its columns.
+// Other live parts of a page are checked the same way: an element marked data-live with its URL in
+// data-live-url (the bell's count in the top bar, docs/notices.md).
 // Ticked row checkboxes (bulk selection) are ticked again in the new table, whatever replaced it, and the
 // focus goes back to the same checkbox or link.
 (function () {
@@ -444,10 +446,11 @@
   const boundEvents = new Set();
 
   function refresh(table, withSignature) {
-    if (!window.htmx || !table.isConnected || !table.dataset.tableUrl) return;
+    const url = table.dataset.tableUrl || table.dataset.liveUrl;
+    if (!window.htmx || !table.isConnected || !url) return;
     lastCheck.set(table, Date.now());
     const headers = withSignature ? { "X-Table-Signature": table.dataset.signature || "" } : {};
-    window.htmx.ajax("GET", table.dataset.tableUrl, { source: table, target: table, swap: "outerHTML", headers: headers });
+    window.htmx.ajax("GET", url, { source: table, target: table, swap: "outerHTML", headers: headers });
   }
 
   function busy(table) {
@@ -486,7 +489,7 @@
   function check(force) {
     if (document.hidden) return;
     const now = Date.now();
-    document.querySelectorAll("[data-table-live]").forEach(function (table) {
+    document.querySelectorAll("[data-table-live], [data-live]").forEach(function (table) {
       const every = 1000 * Number(table.dataset.pollSeconds || 10);
       if (!lastCheck.has(table)) lastCheck.set(table, now); // a table just shown is fresh
       if ((force || now - lastCheck.get(table) >= every) && !busy(table)) refresh(table, true);
@@ -566,4 +569,25 @@
   });
 
   document.addEventListener("DOMContentLoaded", listenForRefreshEvents);
+})();
+
+// --- Notices: the bell's panel (templates/notices/_bell.html). ---
+// The panel is a popover the browser opens and dismisses (outside click, Escape); each time it opens, its
+// inside is loaded anew, so it shows the latest notices. A notice marked read (or the whole panel) is drawn
+// again in place: the focus, on the button that went away, moves to the notice (or the panel) instead.
+(function () {
+  "use strict";
+
+  document.addEventListener("toggle", function (event) {
+    const panel = event.target;
+    if (!panel.matches || !panel.matches("[data-notice-panel]") || event.newState !== "open" || !window.htmx) return;
+    const body = panel.querySelector("[data-notice-panel-body]");
+    window.htmx.ajax("GET", panel.dataset.url, { source: body, target: body, swap: "innerHTML" });
+  }, true);
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail.target;
+    if (!target || !target.matches || !target.matches("[data-keeps-focus]") || !target.isConnected) return;
+    if (!document.activeElement || document.activeElement === document.body) target.focus({ preventScroll: true });
+  });
 })();

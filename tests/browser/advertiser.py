@@ -120,7 +120,8 @@ def tick(page, *names) -> None:
 def top_bar(page):
     bar = page.get_by_role("banner")
     return [bar.get_by_role("link", name="IQM home"), bar.get_by_role("link", name="Audiences"),
-            bar.get_by_role("link", name="Campaigns"), bar.locator("summary")]  # fmt: skip
+            bar.get_by_role("link", name="Campaigns"), bar.get_by_role("button", name=re.compile("^Notices")),
+            bar.locator("summary")]  # fmt: skip
 
 
 class Held:

@@ -108,6 +108,7 @@ def top_bar_controls(page):
         bar.get_by_role("link", name="IQM home"),
         bar.get_by_role("link", name="Audiences"),
         bar.get_by_role("link", name="Campaigns"),
+        bar.get_by_role("button", name=re.compile("^Notices")),
         bar.locator("details.user-menu > summary"),
     ]
 
