@@ -116,6 +116,14 @@ MERGE_PLAN_SETTINGS = {
 }
 
 
+# Overlap (overlap_counts) compares at most this many versions: 2**n - 1 regions, each a count.
+OVERLAP_MAX_VERSIONS = 3
+# Its joins are planned as reach's merges, each key range's joins a whole subplan for one process. A join
+# may otherwise be split across processes by a parallel scan of one version, and then every process reads
+# all of the range of the versions it is joined with.
+OVERLAP_PLAN_SETTINGS = {**MERGE_PLAN_SETTINGS, "min_parallel_index_scan_size": "4TB"}
+
+
 def reach_count(allow_version_ids: Sequence[int], block_version_ids: Sequence[int]) -> int:
     """Distinct voters in the union of the allowlisted versions, minus those in any blocklisted one.
 
@@ -165,15 +173,21 @@ def _merged_count(allow: list[int], block: list[int]) -> int:
     versions = sorted(set(allow) | set(block))
     with transaction.atomic(), connection.cursor() as cursor:
         ranges = _key_ranges(cursor, versions, _attached_rows(cursor, versions))
-        sql, params = _merged_count_query(allow, block, ranges)
-        with _merge_plan(cursor):
-            try:
-                cursor.execute(sql, params)
-            except ProgrammingError as error:
-                if getattr(error.__cause__, "pgcode", None) == UNDEFINED_TABLE:  # pruned since the check
-                    raise VersionMissing(str(error)) from error
-                raise
-            return int(cursor.fetchone()[0])
+        return int(_merged_fetch(cursor, *_merged_count_query(allow, block, ranges))[0])
+
+
+def _merged_fetch(
+    cursor, sql: str, params: list[int], settings: dict[str, str] = MERGE_PLAN_SETTINGS
+) -> tuple:
+    """The one row of a merged count, run under these plan settings."""
+    with _merge_plan(cursor, settings):
+        try:
+            cursor.execute(sql, params)
+        except ProgrammingError as error:
+            if getattr(error.__cause__, "pgcode", None) == UNDEFINED_TABLE:  # pruned since the check
+                raise VersionMissing(str(error)) from error
+            raise
+        return cursor.fetchone()
 
 
 def _merged_count_query(
@@ -212,6 +226,115 @@ def _range_count(
     )
 
 
+def overlap_counts(version_ids: Sequence[int]) -> dict[int, int]:
+    """How many voters are in exactly each combination of these versions: the regions of their Venn diagram.
+
+    A combination is a mask, bit i standing for the i-th version as given; every mask from 1 to
+    2**n - 1 is a key (0 where no voter is in exactly that combination). The versions must be distinct,
+    from 1 to OVERLAP_MAX_VERSIONS of them: two audiences on one version (a duplicate and its original)
+    are the caller's to map onto the same bit.
+    """
+    versions = [int(v) for v in version_ids]
+    if not 1 <= len(versions) <= OVERLAP_MAX_VERSIONS or len(set(versions)) != len(versions):
+        raise ValueError(f"Give 1 to {OVERLAP_MAX_VERSIONS} distinct versions, not {versions}.")
+    if not is_postgres():
+        return _sqlite_overlap(versions)
+    with transaction.atomic(), connection.cursor() as cursor:
+        ranges = _key_ranges(cursor, sorted(versions), _attached_rows(cursor, versions))
+        row = _merged_fetch(cursor, *_overlap_query(versions, ranges), OVERLAP_PLAN_SETTINGS)
+    shared = dict(zip(range(1, 1 << len(versions)), map(int, row), strict=True))
+    return _exactly_in(shared)
+
+
+def _exactly_in(shared: dict[int, int]) -> dict[int, int]:
+    """From the voters each combination shares (in all of its versions, and maybe others) to those in exactly
+    that combination: inclusion–exclusion over the combinations that contain it."""
+    return {
+        mask: sum(
+            (-1) ** (bin(wider).count("1") - bin(mask).count("1")) * n
+            for wider, n in shared.items()
+            if wider & mask == mask
+        )
+        for mask in shared
+    }
+
+
+def _overlap_query(versions: list[int], ranges: list[tuple[int | None, int | None]]) -> tuple[str, list[int]]:
+    """The voters each combination of versions shares, by mask, summed over the key ranges.
+
+    Merge joins of the versions' index-only scans, in key order, as reach's anti-join: no hash, no sort.
+    Three versions A, B, C take two joins per range: A ⟕ B ⟕ C (A's voters, and which are in B and in C)
+    and B ⟗ C; two take B ⟗ C alone. That reads B and C twice, and still costs less than one pass over
+    the three grouped by voter (docs/scaling.md, Overlap). Sizes come from the joins too, never from the
+    figures stored with a version.
+    """
+    masks = range(1, 1 << len(versions))
+    parts: list[str] = []
+    params: list[int] = []
+    for low, high in ranges:
+        scans, bounds = zip(*(_range_scan(v, low, high) for v in versions), strict=True)
+        for sql, counts, used in _overlap_joins(scans):
+            parts.append(f"SELECT {', '.join(counts.get(mask, '0::bigint') for mask in masks)} FROM {sql}")
+            params.extend(b for index in used for b in bounds[index])
+    sums = ", ".join(f"coalesce(sum(n{mask}), 0)" for mask in masks)
+    columns = ", ".join(f"n{mask}" for mask in masks)
+    union = " UNION ALL ".join(f"({part})" for part in parts)
+    return f"SELECT {sums} FROM ({union}) AS r ({columns})", params
+
+
+def _overlap_joins(scans: tuple[str, ...]) -> list[tuple[str, dict[int, str], list[int]]]:
+    """What one key range counts: for each join, its FROM clause, {mask: the count of voters that mask's
+    versions share}, and the scans it reads, in the order they appear."""
+    if len(scans) == 1:
+        return [(f"{scans[0]} AS a", {0b1: "count(*)"}, [0])]
+    # The last two versions, fully joined: each one's voters, and those they share.
+    b, c = len(scans) - 2, len(scans) - 1
+    pair = (
+        f"{scans[b]} AS b FULL JOIN {scans[c]} AS c ON c.voter_key = b.voter_key",
+        {
+            1 << b: "count(b.voter_key)",
+            1 << c: "count(c.voter_key)",
+            1 << b | 1 << c: "count(b.voter_key) + count(c.voter_key) - count(*)",
+        },
+        [b, c],
+    )
+    if len(scans) == 2:
+        return [pair]
+    # The first version's voters, and which of them the two others hold.
+    chain = (
+        f"{scans[0]} AS a LEFT JOIN {scans[1]} AS b ON b.voter_key = a.voter_key"
+        f" LEFT JOIN {scans[2]} AS c ON c.voter_key = a.voter_key",
+        {
+            0b001: "count(*)",
+            0b011: "count(b.voter_key)",
+            0b101: "count(c.voter_key)",
+            0b111: "count(b.voter_key) FILTER (WHERE c.voter_key IS NOT NULL)",
+        },
+        [0, 1, 2],
+    )
+    return [chain, pair]
+
+
+def _range_scan(version: int, low: int | None, high: int | None) -> tuple[str, list[int]]:
+    # A subquery the planner pulls up: its bounds become the index scan's, on the nullable side of a join too.
+    condition, bounds = _key_range_condition("k", low, high)
+    where = f" WHERE {condition}" if condition else ""
+    return f"(SELECT k.voter_key FROM {partition_name(version)} AS k{where})", bounds
+
+
+def _sqlite_overlap(versions: list[int]) -> dict[int, int]:
+    tags = " + ".join(f"max(version_id = %s) * {1 << bit}" for bit in range(len(versions)))
+    listed = ", ".join(["%s"] * len(versions))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m, count(*) FROM (SELECT {tags} AS m FROM {PARENT} WHERE version_id IN ({listed})"
+            " GROUP BY voter_key) AS g GROUP BY m",
+            [*versions, *versions],
+        )
+        counts = {int(mask): int(n) for mask, n in cursor.fetchall()}
+    return {mask: counts.get(mask, 0) for mask in range(1, 1 << len(versions))}
+
+
 def _union(versions: list[int]) -> str:
     # Conditions go outside the UNION ALL: the planner flattens it into one append of index scans and pushes
     # them down into each (a condition written inside each branch stops that).
@@ -230,16 +353,16 @@ def _key_range_condition(alias: str, low: int | None, high: int | None) -> tuple
 
 
 @contextlib.contextmanager
-def _merge_plan(cursor):
-    """MERGE_PLAN_SETTINGS for the statements inside, then the settings as they were.
+def _merge_plan(cursor, settings: dict[str, str] = MERGE_PLAN_SETTINGS):
+    """MERGE_PLAN_SETTINGS (or ``settings``) for the statements inside, then the settings as they were.
 
     SET LOCAL would otherwise last until the outermost transaction ends; on an error, rolling back the
     caller's savepoint (its transaction.atomic) restores them.
     """
-    names = list(MERGE_PLAN_SETTINGS)
+    names = list(settings)
     cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
     before = dict(zip(names, cursor.fetchone(), strict=True))
-    _set_local(cursor, MERGE_PLAN_SETTINGS)
+    _set_local(cursor, settings)
     yield
     _set_local(cursor, before)
 
