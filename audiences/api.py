@@ -7,18 +7,19 @@ the services.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import permissions, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_scope import ORGANIZATION_PARAMETER, OrganizationScopedMixin
+from accounts.api_scope import ORGANIZATION_PARAMETER, IsOrganizationMember, OrganizationScopedMixin
 from history.actors import Actor
 from iqm_portal.api import validated
 from iqm_portal.query import parse_id
 
 from .extensions import audience_feeds, audience_load_progress, audience_uses
 from .models import Audience, AudienceStatus, AudienceType
+from .overlap import AudienceOverlap, audience_overlap
 from .selectors import SIZES, AudienceQuery, audience_list, audience_table
 from .serializers import (
     AudienceBulkDeleteOutput,
@@ -26,6 +27,8 @@ from .serializers import (
     AudienceDetailSerializer,
     AudienceDuplicateSerializer,
     AudienceListSerializer,
+    AudienceOverlapOutput,
+    AudienceOverlapSerializer,
     AudienceUpdateSerializer,
 )
 from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
@@ -194,3 +197,38 @@ class AudienceBulkDeleteApi(OrganizationScopedMixin, APIView):
                 ],
             }
         )
+
+
+def overlap_document(overlap: AudienceOverlap) -> dict:
+    return {
+        "audiences": [
+            {"id": a.id, "name": a.name, "letter": a.letter, "voters": a.voters} for a in overlap.audiences
+        ],
+        "regions": [
+            {"letters": r.letters, "audience_ids": list(r.audience_ids), "label": r.label, "voters": r.voters}
+            for r in overlap.regions
+        ],
+        "union": overlap.union,
+    }
+
+
+class AudienceOverlapApi(OrganizationScopedMixin, APIView):
+    # A comparison changes nothing: every member may ask for one, viewers too, although it is a POST.
+    permission_classes = [permissions.IsAuthenticated, IsOrganizationMember]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ORGANIZATION],
+        summary="Compare 2 or 3 audiences",
+        request=AudienceOverlapSerializer,
+        responses={200: AudienceOverlapOutput, 409: None},
+        description="The exact number of voters in each region of the audiences' Venn diagram (only in A, "
+        "in A and B but not C, in all three…) and in their union, counted over their current versions. "
+        "Refused (400) unless 2 or 3 audiences of the organization are listed, each once: another "
+        "organization's ID is answered as one that does not exist (audience_not_found). Refused (409) "
+        "while an audience has no loaded voters (audience_not_loaded). Any member may compare, viewers too.",
+    )
+    def post(self, request):
+        data = validated(AudienceOverlapSerializer, request.data)
+        overlap = audience_overlap(organization=request.organization, audience_ids=data["audience_ids"])
+        return Response(overlap_document(overlap))

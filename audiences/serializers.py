@@ -158,3 +158,36 @@ class RefusedAudienceOutput(serializers.Serializer):
 class AudienceBulkDeleteOutput(serializers.Serializer):
     deleted = DeletedAudienceOutput(many=True)
     refused = RefusedAudienceOutput(many=True)
+
+
+class AudienceOverlapSerializer(serializers.Serializer):
+    audience_ids = serializers.ListField(
+        child=IdField(),
+        max_length=100,
+        help_text="2 or 3 audiences of the organization, each once: A, B (and C) in this order.",
+    )
+
+
+class OverlapAudienceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    letter = serializers.CharField(help_text="A, B or C: how the regions name it.")
+    voters = serializers.IntegerField(help_text="The voters of its current version.")
+
+
+class OverlapRegionOutput(serializers.Serializer):
+    letters = serializers.CharField(help_text="The audiences its voters are in: A, AB, ABC…")
+    audience_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The same audiences, by ID."
+    )
+    label = serializers.CharField(help_text="In words: “Only in A”, “A and B, not C”, “In all three”.")
+    voters = serializers.IntegerField(help_text="Voters in exactly these audiences, in none of the others.")
+
+
+class AudienceOverlapOutput(serializers.Serializer):
+    audiences = OverlapAudienceOutput(many=True)
+    regions = OverlapRegionOutput(
+        many=True,
+        help_text="Every region of the Venn diagram, each voter in exactly one: 3 for 2 audiences, 7 for 3.",
+    )
+    union = serializers.IntegerField(help_text="Voters in any of the audiences: the regions' sum.")

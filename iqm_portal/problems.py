@@ -59,7 +59,12 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         409,
         "Campaigns use the audience; take it off their Allowlists and Blocklists first.",
     ),
+    "audience_not_found": (400, "No audience with that ID in your organization."),
     "audience_not_loaded": (409, "The audience has no voters loaded yet; wait until it is Ready."),
+    "audiences_changed": (
+        409,
+        "An audience switched to a new version while it was being compared, again and again; compare again.",
+    ),
     "audience_awaiting_approval": (
         409,
         "The audience came from an L2 customer the organization has not named; an admin or manager must "

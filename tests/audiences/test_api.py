@@ -261,3 +261,140 @@ def test_the_list_filters_by_number_of_voters(api, org_a, size, expected):
     AudienceFactory(organization=org_a, name="Loading", voter_count=None, status="processing")
     names = [a["name"] for a in api.get(URL, {"size": size, "ordering": "voters"}).json()["results"]]
     assert names == (expected if expected is not None else ["9 999", "10 000", "1 000 000", "Loading"])
+
+
+def _loaded(organization, keys, **fields):
+    from tests.campaigns.conftest import load_members
+
+    audience = AudienceFactory(organization=organization, **fields)
+    load_members(audience, keys)
+    return audience
+
+
+def test_overlap_gives_every_region_of_two_and_of_three_audiences(api, org_a):
+    likely = _loaded(org_a, range(1, 901), name="Likely Dem voters")
+    voted = _loaded(org_a, range(801, 1001), name="Already voted")
+    movers = _loaded(org_a, range(951, 1101), name="Movers")
+
+    two = api.post(f"{URL}overlap/", {"audience_ids": [likely.pk, voted.pk]}, format="json")
+
+    assert two.status_code == 200
+    assert two.json() == {
+        "audiences": [
+            {"id": likely.pk, "name": "Likely Dem voters", "letter": "A", "voters": 900},
+            {"id": voted.pk, "name": "Already voted", "letter": "B", "voters": 200},
+        ],
+        "regions": [
+            {"letters": "A", "audience_ids": [likely.pk], "label": "Only in A", "voters": 800},
+            {"letters": "B", "audience_ids": [voted.pk], "label": "Only in B", "voters": 100},
+            {
+                "letters": "AB",
+                "audience_ids": [likely.pk, voted.pk],
+                "label": "In both A and B",
+                "voters": 100,
+            },
+        ],
+        "union": 1000,
+    }
+    three = api.post(f"{URL}overlap/", {"audience_ids": [likely.pk, voted.pk, movers.pk]}, format="json")
+    regions = {r["letters"]: (r["label"], r["voters"]) for r in three.json()["regions"]}
+    assert regions == {
+        "A": ("Only in A", 800),
+        "B": ("Only in B", 50),
+        "C": ("Only in C", 100),
+        "AB": ("A and B, not C", 100),
+        "AC": ("A and C, not B", 0),
+        "BC": ("B and C, not A", 50),
+        "ABC": ("In all three", 0),
+    }
+    assert three.json()["union"] == 1100
+
+
+def test_overlap_is_a_read_any_member_may_ask_for(org_a):
+    a, b = _loaded(org_a, [1, 2]), _loaded(org_a, [2, 3])
+    viewer_api = APIClient()
+    viewer_api.force_login(MembershipFactory(organization=org_a, role=Role.VIEWER).user)
+    response = viewer_api.post(f"{URL}overlap/", {"audience_ids": [a.pk, b.pk]}, format="json")
+    assert response.status_code == 200 and response.json()["union"] == 3
+    assert (
+        APIClient().post(f"{URL}overlap/", {"audience_ids": [a.pk, b.pk]}, format="json").status_code == 401
+    )
+
+
+def test_overlap_answers_another_organizations_audience_as_one_that_does_not_exist(api, api_b, org_a, org_b):
+    ours = _loaded(org_a, [1, 2])
+    theirs = _loaded(org_b, [2, 3], name="Their secret list")
+    missing = theirs.pk + 1000
+
+    answers = [
+        api.post(f"{URL}overlap/", {"audience_ids": [ours.pk, other]}, format="json")
+        for other in (theirs.pk, missing)
+    ]
+
+    for response, other in zip(answers, (theirs.pk, missing), strict=True):
+        assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+        body = response.json()
+        assert body["code"] == "audience_not_found" and "Their secret list" not in response.content.decode()
+        assert body["detail"] == f"No audience with ID {other} in this organization."
+        assert body["errors"] == {"audience_ids": [body["detail"]]}
+    # Organization B's member compares B's audiences, and A's are none of theirs.
+    other_theirs = _loaded(org_b, [3, 4])
+    assert (
+        api_b.post(f"{URL}overlap/", {"audience_ids": [theirs.pk, other_theirs.pk]}, format="json").json()[
+            "union"
+        ]
+        == 3
+    )
+    refused = api_b.post(f"{URL}overlap/", {"audience_ids": [theirs.pk, ours.pk]}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "audience_not_found"
+
+
+@pytest.mark.parametrize(
+    ("ids", "detail"),
+    [
+        ([1], "Choose 2 or 3 audiences to compare, not 1."),
+        ([1, 2, 3, 4], "Choose 2 or 3 audiences to compare, not 4."),
+        ([1, 2, 1], "List each audience once: ID {1} is there twice."),
+    ],
+)
+def test_overlap_refuses_anything_but_2_or_3_audiences_each_once(api, org_a, ids, detail):
+    audiences = [_loaded(org_a, [n]) for n in range(4)]
+    pks = [audiences[i - 1].pk for i in ids]
+    response = api.post(f"{URL}overlap/", {"audience_ids": pks}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert response.json()["detail"] == detail.replace("{1}", str(audiences[0].pk))
+    assert response.json()["errors"] == {"audience_ids": [response.json()["detail"]]}
+
+
+def test_overlap_refuses_an_audience_without_loaded_voters_naming_it(api, org_a):
+    ready = _loaded(org_a, [1, 2])
+    loading = AudienceFactory(
+        organization=org_a, name="Hamilton movers", status="processing", voter_count=None
+    )
+    response = api.post(f"{URL}overlap/", {"audience_ids": [ready.pk, loading.pk]}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "audience_not_loaded"
+    assert response.json()["detail"] == (
+        "“Hamilton movers” has no loaded voters yet; compare it once it is Ready."
+    )
+
+
+def test_overlap_validates_its_body_and_costs_a_fixed_number_of_queries(
+    api, org_a, django_assert_max_num_queries
+):
+    for body in ({}, {"audience_ids": "1,2"}, {"audience_ids": [0, 1]}):
+        response = api.post(f"{URL}overlap/", body, format="json")
+        assert response.status_code == 400 and response.json()["code"] == "invalid"
+        assert [key.split(".")[0] for key in response.json()["errors"]] == ["audience_ids"]
+    ids = [_loaded(org_a, [n, n + 1]).pk for n in range(3)]
+    with django_assert_max_num_queries(20) as two:
+        api.post(f"{URL}overlap/", {"audience_ids": ids[:2]}, format="json")
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert api.post(f"{URL}overlap/", {"audience_ids": ids}, format="json").status_code == 200
+
+
+def test_the_schema_documents_overlap(api):
+    operation = api.get("/api/v1/schema/?format=json").json()["paths"]["/api/v1/audiences/overlap/"]["post"]
+    assert operation["summary"] == "Compare 2 or 3 audiences"
+    assert {"200", "400", "401", "403", "409"} <= set(operation["responses"])
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert schema.endswith("/AudienceOverlapOutput")
