@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:audience_id>/rename/", views.rename, name="rename"),
     path("<int:audience_id>/name/", views.name_cell, name="name_cell"),
     path("delete/", views.bulk_delete, name="bulk_delete"),
+    path("compare/", views.compare, name="compare"),
     path("<int:audience_id>/duplicate/", views.duplicate, name="duplicate"),
     path("<int:audience_id>/delete/", views.delete, name="delete"),
 ]

@@ -1,4 +1,5 @@
-"""The Audiences app: the table of audiences, and its pop-ups (details, edit, rename, duplicate, delete)."""
+"""The Audiences app: the table of audiences, and its pop-ups (details, edit, rename, duplicate, delete,
+compare)."""
 
 import json
 
@@ -24,6 +25,7 @@ from .extensions import (
 )
 from .forms import AudienceEditForm, AudienceRenameForm
 from .models import AudienceStatus, AudienceType
+from .overlap import AudienceOverlap, audience_overlap
 from .selectors import audience_list, audience_type_counts
 from .services import audience_delete, audience_delete_many, audience_duplicate, audience_update
 from .tables import AudienceFilter, AudienceTable
@@ -277,3 +279,65 @@ def bulk_delete(request):
         "in_use": [(a, uses[a.pk]) for a in audiences if uses.get(a.pk)],
     }
     return render_dialog(request, "audiences/_bulk_delete.html", context, back=_home_url())
+
+
+# The Venn diagram of the Compare pop-up, drawn in its SVG's own units (it scales to the pop-up's width):
+# circles (x, y, r) by letter, where each circle's letter goes, and where each region's count goes (the
+# middle of the region's width through its centroid, so a long number stays inside it).
+VENN = {
+    2: {
+        "view_box": "0 0 400 240",
+        "circles": {"A": (150, 120, 100), "B": (250, 120, 100)},
+        "letters": {"A": (66, 38), "B": (334, 38)},
+        "counts": {"A": (100, 120), "B": (300, 120), "AB": (200, 120)},
+    },
+    3: {
+        "view_box": "0 0 420 330",
+        "circles": {"A": (160, 130, 100), "B": (260, 130, 100), "C": (210, 217, 100)},
+        "letters": {"A": (76, 46), "B": (344, 46), "C": (124, 304)},
+        "counts": {
+            "A": (112, 106),
+            "B": (308, 106),
+            "C": (210, 266),
+            "AB": (210, 90),
+            "AC": (148, 193),
+            "BC": (272, 193),
+            "ABC": (210, 158),
+        },
+    },
+}
+
+
+def _venn(overlap: AudienceOverlap) -> dict:
+    layout = VENN[len(overlap.audiences)]
+    return {
+        "view_box": layout["view_box"],
+        "circles": [
+            {"letter": letter, "cx": cx, "cy": cy, "r": r, "at": layout["letters"][letter]}
+            for letter, (cx, cy, r) in layout["circles"].items()
+        ],
+        "counts": [{"region": region, "at": layout["counts"][region.letters]} for region in overlap.regions],
+    }
+
+
+def _share(voters: int, union: int) -> str:
+    return f"{100 * voters / union:.1f} %" if union else "—"
+
+
+@organization_required
+@require_GET
+def compare(request):
+    """Compare the 2 or 3 ticked audiences: how many voters are in each region of their Venn diagram, drawn
+    and listed. A read: any member may, viewers too."""
+    ids = parse_ids(request.GET.getlist("audience"))
+    try:
+        overlap = audience_overlap(organization=request.organization, audience_ids=ids)
+    except ApplicationError as error:
+        context = {"refusal": error.message}
+    else:
+        context = {
+            "overlap": overlap,
+            "venn": _venn(overlap),
+            "rows": [{"region": r, "share": _share(r.voters, overlap.union)} for r in overlap.regions],
+        }
+    return render_dialog(request, "audiences/_compare.html", context, back=_home_url())

@@ -128,10 +128,15 @@
     }
   });
 
-  // --- Row selection: bulk actions enabled while rows are ticked. ---
+  // --- Row selection: bulk actions enabled while rows are ticked (as many as data-selection-min and -max
+  // say, when they say: Compare takes 2 or 3). ---
   function updateSelection() {
     const ticked = document.querySelectorAll("input[name=audience]:checked:not([type=hidden])").length;
-    document.querySelectorAll("[data-needs-selection]").forEach(function (button) { button.disabled = ticked === 0; });
+    document.querySelectorAll("[data-needs-selection]").forEach(function (button) {
+      const fewest = Number(button.dataset.selectionMin || 1);
+      const most = Number(button.dataset.selectionMax || Infinity);
+      button.disabled = ticked < fewest || ticked > most;
+    });
     document.querySelectorAll("[data-selection-count]").forEach(function (label) {
       label.textContent = ticked === 0 ? "No audience selected" : ticked + " selected";
     });

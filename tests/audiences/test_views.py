@@ -254,3 +254,63 @@ def test_bulk_delete_lists_what_stays_and_deletes_the_rest(client_a, org_a, org_
     assert "Deleted 1 audience" in content and "Not deleted" in content and "GOTV" in content
     assert json.loads(result["HX-Trigger"]) == {"audiencesChanged": True}
     assert set(Audience.objects.values_list("name", flat=True)) == {"Held", "Theirs"}
+
+
+def _loaded(organization, keys, **fields):
+    from tests.campaigns.conftest import load_members
+
+    audience = AudienceFactory(organization=organization, **fields)
+    load_members(audience, keys)
+    return audience
+
+
+def test_compare_draws_and_lists_every_region_of_two_and_of_three(client_a, org_a):
+    likely = _loaded(org_a, range(1, 901), name="Likely Dem voters")
+    voted = _loaded(org_a, range(801, 1001), name="Already voted")
+    movers = _loaded(org_a, range(951, 1101), name="Movers")
+
+    two = client_a.get("/audiences/compare/", {"audience": [likely.pk, voted.pk]}, **HTMX).content.decode()
+    assert two.count("<circle") == 2 and 'data-region="AB">100<' in two
+    assert "Only in A" in two and "In both A and B" in two and "In A or B (union)" in two
+    assert "1,000" in two and "Likely Dem voters" in two and "900 voters" in two
+
+    ids = {"audience": [likely.pk, voted.pk, movers.pk]}
+    three = client_a.get("/audiences/compare/", ids, **HTMX).content.decode()
+    assert three.count("<circle") == 3 and three.count('class="venn-count"') == 7
+    assert "B and C, not A" in three and "In all three" in three and "In A, B or C (union)" in three
+    assert 'data-region="BC">50<' in three and "1,100" in three
+
+
+def test_compare_is_for_viewers_too_and_the_table_offers_it_to_them(client, org_a):
+    viewer = MembershipFactory(organization=org_a, role=Role.VIEWER).user
+    client.force_login(viewer)
+    a, b = _loaded(org_a, [1, 2]), _loaded(org_a, [2, 3])
+    home = client.get("/audiences/").content.decode()
+    assert 'data-selection-min="2" data-selection-max="3"' in home and ">Compare</button>" in home
+    response = client.get("/audiences/compare/", {"audience": [a.pk, b.pk]}, **HTMX)
+    assert response.status_code == 200 and response.content.decode().count("<circle") == 2
+
+
+def test_compare_refuses_in_the_pop_up_what_it_cannot_compare(client_a, org_a, org_b):
+    ready = _loaded(org_a, [1, 2])
+    loading = AudienceFactory(organization=org_a, name="Hamilton movers", status=AudienceStatus.PROCESSING)
+    theirs = _loaded(org_b, [1], name="Their secret list")
+
+    refused = client_a.get("/audiences/compare/", {"audience": [ready.pk, loading.pk]}, **HTMX)
+    assert refused.status_code == 200
+    assert (
+        "“Hamilton movers” has no loaded voters yet; compare it once it is Ready." in refused.content.decode()
+    )
+    for ids, words in (
+        ([ready.pk, theirs.pk], f"No audience with ID {theirs.pk} in this organization."),
+        ([ready.pk], "Choose 2 or 3 audiences to compare, not 1."),
+    ):
+        content = client_a.get("/audiences/compare/", {"audience": ids}, **HTMX).content.decode()
+        assert words in content and "<circle" not in content and "Their secret list" not in content
+
+
+def test_compare_opened_without_htmx_is_a_page_of_its_own(client_a, org_a):
+    a, b = _loaded(org_a, [1, 2]), _loaded(org_a, [2, 3])
+    response = client_a.get("/audiences/compare/", {"audience": [a.pk, b.pk]})
+    content = response.content.decode()
+    assert response.status_code == 200 and "data-page-dialog" in content and content.count("<circle") == 2
