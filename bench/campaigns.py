@@ -1,6 +1,7 @@
-"""Campaigns: the reach of a campaign with millions of voters against the floor of reading them, one
-request that adds an audience to every campaign of an insertion order (10 campaigns against 1 000, in the
-same run), and the table pages (bench/tables.py)."""
+"""Campaigns: the reach of a campaign with millions of voters against the floor of reading them, the
+overlap of 3 of its audiences (Compare) against their reach, one request that adds an audience to every
+campaign of an insertion order (10 campaigns against 1 000, in the same run), and the table pages
+(bench/tables.py)."""
 
 import datetime as dt
 import gc
@@ -171,7 +172,117 @@ def reach_figures(organization) -> dict:
         "key_order": c,
         "voters": expected,
         "breakdown_seconds": breakdown_seconds,
+        **overlap_figures(allowed[:3], allow_sets[:3]),
     }
+
+
+def _expected_regions(sets: list[list[int]]) -> dict[int, int]:
+    """The brute-force regions, over indexes of the population: voters by the mask of the sets they are in."""
+    masks = bytearray(POPULATION)
+    for bit, indexes in enumerate(sets):
+        for i in indexes:
+            masks[i] |= 1 << bit
+    return {mask: masks.count(mask) for mask in range(1, 1 << len(sets))}
+
+
+def _grouped_by_voter(versions: list[int]) -> dict[int, int]:
+    """What was left aside for Compare: one pass over the versions, as reach reads them (in its key ranges,
+    side by side), each row tagged with its version's bit and grouped by voter (bit_or of the tags), each
+    mask then counted with a FILTER."""
+    from django.db import connection, transaction
+
+    from audiences.voter_store import (
+        _attached_rows,
+        _key_range_condition,
+        _key_ranges,
+        _merged_fetch,
+        partition_name,
+    )
+
+    masks = range(1, 1 << len(versions))
+    tagged = " UNION ALL ".join(
+        f"SELECT voter_key, {1 << bit} AS m FROM {partition_name(v)}" for bit, v in enumerate(versions)
+    )
+    counts = ", ".join(f"count(*) FILTER (WHERE g.m = {mask}) AS n{mask}" for mask in masks)
+    with transaction.atomic(), connection.cursor() as cursor:
+        parts, params = [], []
+        for low, high in _key_ranges(cursor, sorted(versions), _attached_rows(cursor, versions)):
+            condition, bounds = _key_range_condition("u", low, high)
+            where = f" WHERE {condition}" if condition else ""
+            grouped = f"SELECT u.voter_key, bit_or(u.m) AS m FROM ({tagged}) AS u{where} GROUP BY u.voter_key"
+            parts.append(f"SELECT {counts} FROM ({grouped}) AS g")
+            params.extend(bounds)
+        sums = ", ".join(f"sum(n{mask})" for mask in masks)
+        union = " UNION ALL ".join(f"({part})" for part in parts)
+        row = _merged_fetch(cursor, f"SELECT {sums} FROM ({union}) AS r", params)
+    return dict(zip(masks, map(int, row), strict=True))
+
+
+def overlap_figures(audiences: list, sets: list[list[int]]) -> dict:
+    """Compare's count over 3 (and 2) audiences of 1 M voters against the reach of the same audiences: the
+    count of their union, and the figures the worker stores for a campaign that allowlists them (reach and
+    each audience's own share, which the overlap's regions also give).
+
+    They take turns, run by run, so that whatever else the machine does weighs on all alike. Beside them,
+    what was left aside (_grouped_by_voter).
+    """
+    from audiences.voter_store import overlap_counts, reach_count
+    from campaigns.models import TargetingList
+    from campaigns.services import ReachTarget, reach_figures
+
+    expected = _expected_regions(sets)
+    print(f"\nCampaigns — Compare: the overlap of audiences of {len(sets[0]):,} voters against their reach")
+    figures: dict = {}
+    for count in (3, 2):
+        chosen = [a.current_version_id for a in audiences[:count]]
+        targets = [
+            ReachTarget(a.pk, TargetingList.ALLOWLIST, a.current_version_id) for a in audiences[:count]
+        ]
+        if count == len(sets):
+            for name, regions in (
+                ("Overlap", overlap_counts(chosen)),
+                ("The grouped pass", _grouped_by_voter(chosen)),
+            ):
+                if regions != expected:
+                    raise SystemExit(f"{name} is wrong: {regions} instead of {expected}")
+        runs: dict = {"reach": [], "overlap": [], "stored": [], "grouped": []}
+        for _ in range(5):
+            for name, fn in (
+                ("reach", lambda chosen=chosen: reach_count(chosen, [])),
+                ("overlap", lambda chosen=chosen: overlap_counts(chosen)),
+                ("stored", lambda targets=targets: reach_figures(targets)),
+                ("grouped", lambda chosen=chosen: _grouped_by_voter(chosen)),
+            ):
+                started = time.perf_counter()
+                fn()
+                runs[name].append(time.perf_counter() - started)
+        reach, overlap, stored, grouped = (
+            statistics.median(runs[n]) for n in ("reach", "overlap", "stored", "grouped")
+        )
+        checked = "; every region checked" if count == len(sets) else ""
+        print(row(f"(d) reach of {count} audiences: their union", f"{reach:.3f} s", "median of 5"))
+        print(
+            row(f"(e) overlap of the same {count}: every region", f"{overlap:.3f} s", f"median of 5{checked}")
+        )
+        print(row("    ratio e/d", f"{overlap / reach:.2f}", "target ≤ 1"))
+        print(
+            row(
+                f"(f) reach + each one's own share ({1 + count} counts)",
+                f"{stored:.3f} s",
+                f"median of 5; ratio e/f {overlap / stored:.2f}",
+            )
+        )
+        print(
+            row("    left aside: one pass grouped by voter", f"{grouped:.3f} s", f"{grouped / reach:.2f} × d")
+        )
+        figures[f"overlap_{count}"] = {
+            "reach": reach,
+            "overlap": overlap,
+            "ratio": overlap / reach,
+            "reach_and_shares": stored,
+            "grouped": grouped,
+        }
+    return figures
 
 
 def bulk_targeting(organization, user) -> dict:
