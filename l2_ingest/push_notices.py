@@ -7,6 +7,7 @@ data, only names, counts and reasons.
 from django.urls import reverse
 
 from audiences.models import Audience
+from history.actors import Actor
 from notices.models import NoticeKind
 from notices.services import notice_send
 
@@ -14,8 +15,7 @@ from .models import Transmission
 
 
 def _sender(transmission: Transmission) -> str:
-    who = f"L2 user {transmission.username}" if transmission.username else "An L2 user"
-    return f"{who} ({transmission.customer_id})" if transmission.customer_id else who
+    return Actor.of_l2(customer_id=transmission.customer_id, username=transmission.username).name
 
 
 def push_failed_notify(*, transmission: Transmission, audience: Audience, reason: str) -> None:
